@@ -1,0 +1,162 @@
+//! Application state and assembly: the router built from every area's route table, and serving.
+
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use tokio::net::TcpListener;
+use tower::Layer;
+use tower_http::normalize_path::NormalizePathLayer;
+
+use crate::agent_hub::AgentHub;
+use crate::auth::Jwt;
+use crate::config::Config;
+use crate::crypto::Keys;
+use crate::ephemeral::Ephemeral;
+use crate::http::{self, Route};
+use crate::plugins::PluginRegistry;
+use crate::settings::SettingsCache;
+use crate::store::Store;
+
+pub struct AppInner {
+    pub config: Config,
+    pub store: Store,
+    pub ephemeral: Ephemeral,
+    pub keys: Keys,
+    pub jwt: Jwt,
+    pub settings: SettingsCache,
+    /// Connected agents' WebSockets (per process).
+    pub agents: AgentHub,
+    /// Installed WebAssembly plugins.
+    pub plugins: Arc<PluginRegistry>,
+    pub started: Instant,
+}
+
+/// Shared by every handler; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<AppInner>);
+
+impl Deref for AppState {
+    type Target = AppInner;
+    fn deref(&self) -> &AppInner {
+        &self.0
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("cannot connect to Redis: {0}")]
+    Redis(#[from] crate::ephemeral::EphemeralError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+}
+
+impl AppState {
+    /// Connects to the database (migrating it) and Redis when configured, and seeds defaults.
+    pub async fn build(mut config: Config) -> Result<AppState, StartError> {
+        config.ensure_secrets()?;
+        let store = Store::connect(&config).await?;
+        Self::with_store(config, store).await
+    }
+
+    /// Builds the state on an already migrated store (tests use one schema per test).
+    pub async fn with_store(config: Config, store: Store) -> Result<AppState, StartError> {
+        let ephemeral = match config.redis_connection_url() {
+            Some(url) => Ephemeral::redis(&url, &config.redis_key_prefix).await?,
+            None => Ephemeral::memory(),
+        };
+        let keys = Keys::from_encryption_key(config.encryption_key.as_deref().unwrap_or_default());
+        let jwt = Jwt::new(config.jwt_secret.as_deref().unwrap_or_default());
+        crate::rbac::seed_built_in_roles(&store).await?;
+        crate::settings::seed(&store, &config).await?;
+        let settings = SettingsCache::new(store.clone(), &config);
+        let plugins = Arc::new(PluginRegistry::new(
+            store.clone(),
+            keys.clone(),
+            &config.data_dir,
+        ));
+        crate::plugins::builtin::seed(&store, &plugins).await?;
+        PluginRegistry::spawn_sync(plugins.clone());
+        Ok(AppState(Arc::new(AppInner {
+            config,
+            store,
+            ephemeral,
+            keys,
+            jwt,
+            settings,
+            agents: AgentHub::default(),
+            plugins,
+            started: Instant::now(),
+        })))
+    }
+}
+
+/// Every route of the API, from every area, in one table.
+pub fn routes() -> Vec<Route> {
+    [
+        crate::auth::routes(),
+        crate::tfa::routes(),
+        crate::users::routes(),
+        crate::rbac::routes(),
+        crate::hosts::routes(),
+        crate::groups::routes(),
+        crate::settings::routes(),
+        crate::audit::routes(),
+        crate::dashboard::routes(),
+        crate::packages::routes(),
+        crate::repos::routes(),
+        crate::ingest::routes(),
+        crate::agent_hub::routes(),
+        crate::credentials::routes(),
+        crate::enrollment::routes(),
+        crate::scoped_api::routes(),
+        crate::plugins::routes(),
+        crate::http::openapi::routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.config.json_body_limit_bytes();
+    let api = http::build_api_router(&state, routes()).layer(DefaultBodyLimit::max(body_limit));
+    let app = Router::new()
+        .nest("/api/v1", api)
+        .merge(crate::web::routes())
+        .fallback(crate::web::fallback)
+        .with_state(state.clone());
+    http::middleware::apply_global(app, &state.config)
+}
+
+/// Serves until `shutdown` resolves. Returns the bound address through `on_bound`.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = NormalizePathLayer::trim_trailing_slash().layer(router(state));
+    let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+        SocketAddr,
+    >(app);
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+pub async fn bind(config: &Config) -> Result<TcpListener, StartError> {
+    let addr = format!("{}:{}", config.bind_address, config.port);
+    TcpListener::bind(&addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })
+}

@@ -1,0 +1,135 @@
+//! `POST /hosts/update`: validate, then write the report in one transaction.
+
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::Json;
+use patchmon_proto::report::{NetworkInterface, ReportPayload, ReportResponse};
+use patchmon_proto::Section;
+use serde_json::Value;
+
+use super::auth::AgentHost;
+use super::history::{self, HistoryRow};
+use super::validate::{validate, Interfaces, ReportPlan};
+use super::{read_body, write};
+use crate::app::AppState;
+use crate::http::{Error, Result};
+
+/// Decodes the body; `networkInterfaces` separately, so a bad list can be named when the agent
+/// claimed an interfaces hash.
+fn decode(bytes: &[u8]) -> Result<(ReportPayload, Interfaces), &'static str> {
+    let mut object = match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(object)) => object,
+        _ => return Err("Invalid request body"),
+    };
+    let interfaces = match object.remove("networkInterfaces").filter(|v| !v.is_null()) {
+        None => Interfaces::Absent,
+        Some(v) => serde_json::from_value::<Vec<NetworkInterface>>(v)
+            .map(Interfaces::Decoded)
+            .unwrap_or(Interfaces::Undecodable),
+    };
+    let payload =
+        serde_json::from_value(Value::Object(object)).map_err(|_| "Invalid request body")?;
+    Ok((payload, interfaces))
+}
+
+async fn refuse(
+    state: &AppState,
+    host: &AgentHost,
+    message: &'static str,
+    payload_kb: f64,
+) -> Error {
+    history::record(
+        &state.store,
+        &host.id,
+        &HistoryRow {
+            report_type: "full",
+            status: "error",
+            error_message: Some(message.into()),
+            payload_size_kb: Some(payload_kb),
+            ..HistoryRow::default()
+        },
+    )
+    .await;
+    Error::bad_request(message)
+}
+
+fn history_row(
+    payload: &ReportPayload,
+    plan: &ReportPlan,
+    payload_kb: f64,
+    started: Instant,
+) -> HistoryRow {
+    let sent: Vec<String> = plan
+        .sections
+        .iter()
+        .map(|s| s.as_str().to_string())
+        .collect();
+    let unchanged: Vec<String> = Section::REPORT
+        .into_iter()
+        .filter(|s| !plan.writes(*s))
+        .map(|s| s.as_str().to_string())
+        .collect();
+    HistoryRow {
+        report_type: if plan.full { "full" } else { "partial" },
+        status: "success",
+        payload_size_kb: Some(payload_kb),
+        execution_time: Some(payload.execution_time),
+        sections_sent: sent,
+        sections_unchanged: if plan.full { Vec::new() } else { unchanged },
+        agent_execution_ms: payload.agent_execution_ms,
+        server_processing_ms: Some(started.elapsed().as_millis() as i64),
+        ..HistoryRow::default()
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    host: AgentHost,
+    body: Body,
+) -> Result<Json<ReportResponse>> {
+    let started = Instant::now();
+    let bytes = match read_body(body, state.config.agent_update_body_limit_bytes()).await {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            let limit_kb = state.config.agent_update_body_limit_bytes() as f64 / 1024.0;
+            refuse(&state, &host, "Invalid request body", limit_kb).await;
+            return Err(err);
+        }
+    };
+    let payload_kb = bytes.len() as f64 / 1024.0;
+    let (payload, interfaces) = match decode(&bytes) {
+        Ok(decoded) => decoded,
+        Err(message) => return Err(refuse(&state, &host, message, payload_kb).await),
+    };
+    let plan = match validate(&payload, interfaces) {
+        Ok(plan) => plan,
+        Err(message) => return Err(refuse(&state, &host, message, payload_kb).await),
+    };
+    let history = history_row(&payload, &plan, payload_kb, started);
+    let totals = write::write_report(&state.store, &host.id, &payload, &plan, history)
+        .await
+        .map_err(|err| {
+            tracing::error!(host_id = %host.id, error = %err, "report write failed");
+            Error::internal("Failed to update host")
+        })?;
+    tracing::info!(
+        host_id = %host.id,
+        sections = ?plan.sections,
+        packages = totals.total,
+        outdated = totals.outdated,
+        ms = started.elapsed().as_millis() as u64,
+        "report stored"
+    );
+    Ok(Json(ReportResponse {
+        message: "Host updated successfully".into(),
+        packages_processed: plan.packages.len() as i64,
+        updates_available: payload.packages.iter().filter(|p| p.needs_update).count() as i64,
+        security_updates: payload
+            .packages
+            .iter()
+            .filter(|p| p.is_security_update)
+            .count() as i64,
+    }))
+}

@@ -1,0 +1,221 @@
+//! One store API over SQLite and PostgreSQL.
+//!
+//! Queries are written once, in the SQL dialect both engines share (`$1` placeholders, `RETURNING`,
+//! `ON CONFLICT`, `LOWER(..) LIKE`), and the [`with_db!`] macro expands each query body for both
+//! pool types. That keeps one code path per query while each backend keeps its native column
+//! types (TIMESTAMPTZ, JSONB, BOOLEAN on PostgreSQL).
+
+use std::time::Duration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+use crate::config::Config;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported DATABASE_URL `{0}`: use sqlite://path or postgres://...")]
+    UnsupportedUrl(String),
+    #[error("could not reach the database after {attempts} attempts: {last}")]
+    Unreachable { attempts: u32, last: String },
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Cheap to clone: a handle on the connection pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub pool: Pool,
+}
+
+/// Runs `$body` with `$db` bound to the concrete pool (SQLite or PostgreSQL).
+#[macro_export]
+macro_rules! with_db {
+    ($store:expr, |$db:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite($db) => $body,
+            $crate::store::Pool::Postgres($db) => $body,
+        }
+    };
+}
+
+/// Like [`with_db!`] for statements run with `.execute(..).await`: yields the rows affected.
+#[macro_export]
+macro_rules! exec {
+    ($store:expr, |$db:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite($db) => $body.map(|r| r.rows_affected()),
+            $crate::store::Pool::Postgres($db) => $body.map(|r| r.rows_affected()),
+        }
+    };
+}
+
+/// Runs `$body` inside one transaction on whichever backend is in use; `$tx` is `&mut Transaction`.
+/// The body must evaluate to `Result<T, E>` with `E: From<sqlx::Error>`; it commits on `Ok`.
+#[macro_export]
+macro_rules! in_tx {
+    ($store:expr, |$tx:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                if out.is_ok() {
+                    $tx.commit().await?;
+                }
+                out
+            }
+            $crate::store::Pool::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                if out.is_ok() {
+                    $tx.commit().await?;
+                }
+                out
+            }
+        }
+    };
+}
+
+/// Timestamps are kept at microsecond precision so both engines store and return equal values.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+impl Store {
+    /// Connects (retrying while the database is unreachable) and applies pending migrations.
+    pub async fn connect(config: &Config) -> StoreResult<Store> {
+        let url = config.database_url.trim();
+        let attempts = config.pm_db_conn_max_attempts.max(1);
+        let mut last = String::new();
+        for attempt in 1..=attempts {
+            match Self::try_connect(config, url).await {
+                Ok(store) => {
+                    store.migrate().await?;
+                    return Ok(store);
+                }
+                Err(StoreError::Sqlx(err)) => {
+                    last = err.to_string();
+                    tracing::warn!(attempt, attempts, error = %last, "database not reachable yet");
+                    if attempt < attempts {
+                        tokio::time::sleep(Duration::from_secs(config.pm_db_conn_wait_interval))
+                            .await;
+                    }
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Err(StoreError::Unreachable { attempts, last })
+    }
+
+    async fn try_connect(config: &Config, url: &str) -> StoreResult<Store> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            let path = path.split('?').next().unwrap_or(path);
+            if let Some(parent) = std::path::Path::new(path).parent() {
+                if !parent.as_os_str().is_empty() {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        StoreError::Sqlx(sqlx::Error::Configuration(
+                            format!("cannot create database directory {}: {e}", parent.display())
+                                .into(),
+                        ))
+                    })?;
+                }
+            }
+            let options = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(config.db_pool_timeout))
+                .foreign_keys(true);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(config.db_connection_limit.clamp(1, 16))
+                .acquire_timeout(Duration::from_secs(config.db_pool_timeout))
+                .connect_with(options)
+                .await?;
+            return Ok(Store {
+                pool: Pool::Sqlite(pool),
+            });
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options: PgConnectOptions = url.parse()?;
+            let pool = PgPoolOptions::new()
+                .max_connections(config.db_connection_limit.max(1))
+                .acquire_timeout(Duration::from_secs(config.db_pool_timeout))
+                .idle_timeout(Duration::from_secs(config.db_idle_timeout))
+                .max_lifetime(Duration::from_secs(config.db_max_lifetime))
+                .connect_with(options)
+                .await?;
+            return Ok(Store {
+                pool: Pool::Postgres(pool),
+            });
+        }
+        Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+
+    /// Builds a store on an existing PostgreSQL pool (tests use one schema per test).
+    pub fn from_pool(pool: Pool) -> Store {
+        Store { pool }
+    }
+
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("../../migrations/sqlite").run(pool).await?,
+            Pool::Postgres(pool) => {
+                sqlx::migrate!("../../migrations/postgres")
+                    .run(pool)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
+        }
+    }
+
+    /// A cheap round trip, for the health endpoint.
+    pub async fn ping(&self) -> StoreResult<()> {
+        exec!(self, |db| sqlx::query("SELECT 1").execute(db).await)?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        with_db!(self, |db| db.close().await)
+    }
+}
+
+/// Escapes `%`, `_` and `\` so user text is matched literally inside a LIKE pattern.
+pub fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
