@@ -54,7 +54,9 @@ test("the webhook is configured through its generated form, enabled, and deliver
   assert.equal(await secret.getAttribute("type"), "password");
   await secret.fill("e2e-shared-secret");
   await detail.getByRole("button", { name: "Save configuration" }).click();
-  await detail.getByText("Configuration saved").waitFor();
+  // Saving validates through the plugin itself, so the first save compiles it: slow on a debug
+  // build under load.
+  await detail.getByText("Configuration saved").waitFor({ timeout: 30_000 });
 
   const saved = await apiOk(context, "GET", "/plugins/notifier-webhook");
   assert.equal(saved.config.url, receiverUrl);
@@ -67,7 +69,11 @@ test("the webhook is configured through its generated form, enabled, and deliver
   assert.equal((await apiOk(context, "GET", "/plugins/notifier-webhook")).enabled, true);
 
   await detail.getByRole("button", { name: "Send test" }).click();
-  await detail.locator(".notice-success").waitFor();
+  // Wait for this call's own outcome: the "Configuration saved" notice is still on screen.
+  const delivered = detail.getByText("Test notification delivered");
+  const failed = detail.locator(".notice-error");
+  await delivered.or(failed).first().waitFor({ timeout: 30_000 });
+  assert.ok(await delivered.isVisible(), `the test event failed: ${await failed.allTextContents()}`);
   assert.equal(received.length, 1);
   assert.equal(received[0].method, "POST");
   assert.equal(received[0].url, "/patchmon");

@@ -329,8 +329,14 @@ async fn test(State(state): State<AppState>, Path(id): Path<String>) -> Result<J
         })
         .await;
     Ok(Json(match outcome {
-        Ok(message) => json!({ "ok": true, "message": message }),
-        Err(CallError::Runtime(e)) => json!({ "ok": false, "message": e.to_string() }),
+        Ok(message) => {
+            tracing::info!(plugin = %id, "plugin test succeeded");
+            json!({ "ok": true, "message": message })
+        }
+        Err(CallError::Runtime(e)) => {
+            tracing::warn!(plugin = %id, error = %e, "plugin test failed");
+            json!({ "ok": false, "message": e.to_string() })
+        }
         Err(e) => return Err(e.into()),
     }))
 }
