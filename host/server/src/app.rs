@@ -83,7 +83,7 @@ impl AppState {
         let plugins = Arc::new(PluginRegistry::new(
             store.clone(),
             keys.clone(),
-            &config.data_dir,
+            &config,
         ));
         crate::plugins::builtin::seed(&store, &plugins).await?;
         PluginRegistry::spawn_sync(plugins.clone());

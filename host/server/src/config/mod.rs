@@ -116,6 +116,16 @@ pub struct Config {
     /// Prefix of every Redis key, so several installations (or test runs) can share one Redis.
     pub redis_key_prefix: String,
 
+    /// SMTP relay for plugins granted `mail`; unset means mail is unavailable.
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    /// `starttls` (default), `tls` (implicit, usually port 465) or `none` (trusted relays only).
+    pub smtp_security: String,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    /// Sender address, e.g. `PatchMon <patchmon@example.com>`.
+    pub smtp_from: String,
+
     pub log_level: String,
     pub log_format: String,
     pub tz: String,
@@ -183,6 +193,12 @@ impl Default for Config {
             redis_password: None,
             redis_db: 0,
             redis_key_prefix: "patchmon:".into(),
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_security: "starttls".into(),
+            smtp_username: None,
+            smtp_password: None,
+            smtp_from: "PatchMon <patchmon@localhost>".into(),
             log_level: "info".into(),
             log_format: "text".into(),
             tz: "UTC".into(),
@@ -192,7 +208,12 @@ impl Default for Config {
 }
 
 /// Keys whose values are never printed or logged in clear.
-pub const SECRET_KEYS: &[&str] = &["jwt_secret", "encryption_key", "redis_password"];
+pub const SECRET_KEYS: &[&str] = &[
+    "jwt_secret",
+    "encryption_key",
+    "redis_password",
+    "smtp_password",
+];
 
 /// PatchMon's historical name for the encryption key, accepted when ENCRYPTION_KEY is unset.
 const LEGACY_ENCRYPTION_KEY_VAR: &str = "AI_ENCRYPTION_KEY";

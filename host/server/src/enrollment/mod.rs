@@ -10,7 +10,7 @@
 
 pub mod auth;
 pub mod script;
-mod store;
+pub(crate) mod store;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

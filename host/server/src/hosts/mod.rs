@@ -218,6 +218,7 @@ async fn create(
     group_ids.dedup();
     let new = NewHost {
         friendly_name: name,
+        machine_id: None,
         api_id: &api_id,
         api_key_hash: &hash,
         docker_enabled: body.docker_enabled,

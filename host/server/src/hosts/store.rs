@@ -109,6 +109,8 @@ impl Host {
 
 pub struct NewHost<'a> {
     pub friendly_name: &'a str,
+    /// Known before the first report (integrations); otherwise a unique placeholder.
+    pub machine_id: Option<&'a str>,
     pub api_id: &'a str,
     pub api_key_hash: &'a str,
     pub docker_enabled: bool,
@@ -129,7 +131,10 @@ pub async fn create(store: &Store, host: NewHost<'_>) -> Result<String, sqlx::Er
                  VALUES ($1, $2, $3, 'unknown', 'unknown', 'pending', $4, $5, $6, FALSE, $7, $8, $9, $10, $4, $4)",
             )
             .bind(&id)
-            .bind(format!("pending-{}", new_id()))
+            .bind(
+                host.machine_id
+                    .map_or_else(|| format!("pending-{}", new_id()), str::to_string),
+            )
             .bind(host.friendly_name)
             .bind(ts)
             .bind(host.api_id)

@@ -58,7 +58,8 @@ pub fn document() -> Value {
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            // `{*rest}` captures the remaining segments; OpenAPI knows it as a plain parameter.
+            .map(|name| json!({"name": name.trim_start_matches('*'), "in": "path", "required": true, "schema": {"type": "string"}}))
             .collect();
         params.extend(route.query.iter().map(|(name, description)| {
             json!({"name": name, "in": "query", "required": false, "description": description, "schema": {"type": "string"}})
@@ -90,7 +91,7 @@ pub fn document() -> Value {
             });
         }
         let entry = paths
-            .entry(format!("/api/v1{}", route.path))
+            .entry(format!("/api/v1{}", route.path.replace("{*", "{")))
             .or_insert_with(|| json!({}));
         entry[route.method.as_str().to_ascii_lowercase()] = operation;
     }

@@ -139,7 +139,7 @@ async fn with_database(command: PluginCommand, mut config: Config) -> Result<(),
     config.ensure_secrets().map_err(|e| e.to_string())?;
     let store = Store::connect(&config).await.map_err(|e| e.to_string())?;
     let keys = Keys::from_encryption_key(config.encryption_key.as_deref().unwrap_or_default());
-    let registry = PluginRegistry::new(store.clone(), keys, &config.data_dir);
+    let registry = PluginRegistry::new(store.clone(), keys, &config);
     let result = match command {
         PluginCommand::List => list(&store).await,
         PluginCommand::Inspect { target } => inspect_installed(&store, &target).await,

@@ -8,7 +8,9 @@ pub mod cli;
 pub mod config;
 pub mod grants;
 pub mod install;
+mod mount;
 pub mod registry;
+pub mod services;
 pub mod store;
 mod view;
 
@@ -410,5 +412,6 @@ pub fn routes() -> Vec<Route> {
     ]
     .into_iter()
     .map(|r| r.tag("plugins"))
+    .chain(mount::routes())
     .collect()
 }

@@ -8,14 +8,14 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use patchmon_runtime::services::HostServices;
 use patchmon_runtime::{
     LoadedPlugin, PluginMetrics, PluginPackage, PluginSettings, Runtime, RuntimeConfig,
     RuntimeError,
 };
 
-use super::store::{self, DbKvStore, PluginRow};
-use super::{config, grants};
+use super::store::{self, PluginRow};
+use super::{config, grants, services};
+use crate::config::Config;
 use crate::crypto::Keys;
 use crate::store::Store;
 
@@ -51,6 +51,7 @@ pub struct Loaded {
 pub struct PluginRegistry {
     store: Store,
     keys: Keys,
+    config: Config,
     cache_dir: std::path::PathBuf,
     /// Built on first use: a server that never calls a plugin never compiles one.
     runtime: OnceLock<Runtime>,
@@ -59,29 +60,29 @@ pub struct PluginRegistry {
 }
 
 impl PluginRegistry {
-    pub fn new(store: Store, keys: Keys, data_dir: &std::path::Path) -> Self {
+    pub fn new(store: Store, keys: Keys, config: &Config) -> Self {
         PluginRegistry {
             store,
             keys,
-            cache_dir: data_dir.join("plugin-cache"),
+            cache_dir: config.data_dir.join("plugin-cache"),
+            config: config.clone(),
             runtime: OnceLock::new(),
             loaded: RwLock::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
         }
     }
 
-    /// The wasm runtime, built on first use with the database-backed key-value store.
+    /// The wasm runtime, built on first use with the server's host services.
     pub fn runtime(&self) -> Result<&Runtime, CallError> {
         if let Some(runtime) = self.runtime.get() {
             return Ok(runtime);
         }
-        let services = HostServices {
-            kv: Arc::new(DbKvStore::new(
-                self.store.clone(),
-                tokio::runtime::Handle::current(),
-            )),
-            ..HostServices::default()
-        };
+        let services = services::host_services(
+            &self.store,
+            &self.keys,
+            &self.config,
+            tokio::runtime::Handle::current(),
+        );
         let runtime = Runtime::new(RuntimeConfig {
             cache_dir: Some(self.cache_dir.clone()),
             services,

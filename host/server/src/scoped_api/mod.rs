@@ -4,7 +4,7 @@
 //! users' scripts parse them.
 
 mod shape;
-mod store;
+pub(crate) mod store;
 
 use axum::extract::{Path, Query, State};
 use axum::Json;

@@ -5,7 +5,7 @@ mod store;
 pub mod tunables;
 mod validate;
 
-pub use store::{build_server_url, seed, SettingsCache, SettingsRow};
+pub use store::{build_server_url, load as load_row, seed, SettingsCache, SettingsRow};
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;

@@ -17,6 +17,7 @@ mod install;
 mod packages;
 mod permissions;
 mod plugin_guide;
+mod plugin_services;
 mod plugins;
 mod repos;
 mod scoped_api;

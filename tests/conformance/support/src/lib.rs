@@ -1,12 +1,14 @@
 //! Helpers for tests and benchmarks that run built plugins: finding the
-//! `.wasm` files `scripts/build-plugins.sh` produced, and a real local HTTP
-//! receiver to deliver to.
+//! `.wasm` files `scripts/build-plugins.sh` produced, and real local HTTP and
+//! SMTP receivers to deliver to.
 
 mod receiver;
+mod smtp;
 
 use std::path::PathBuf;
 
 pub use receiver::{HttpReceiver, ReceivedRequest};
+pub use smtp::{ReceivedMail, SmtpReceiver};
 
 /// Directory holding the built `wasm32-wasip2` components: `$PATCHMON_WASM_DIR`,
 /// else `$CARGO_TARGET_DIR/wasm32-wasip2/release`, else the workspace's
