@@ -80,11 +80,7 @@ impl AppState {
         crate::rbac::seed_built_in_roles(&store).await?;
         crate::settings::seed(&store, &config).await?;
         let settings = SettingsCache::new(store.clone(), &config);
-        let plugins = Arc::new(PluginRegistry::new(
-            store.clone(),
-            keys.clone(),
-            &config,
-        ));
+        let plugins = Arc::new(PluginRegistry::new(store.clone(), keys.clone(), &config));
         crate::plugins::builtin::seed(&store, &plugins).await?;
         PluginRegistry::spawn_sync(plugins.clone());
         Ok(AppState(Arc::new(AppInner {

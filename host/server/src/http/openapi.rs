@@ -6,6 +6,12 @@ use serde_json::{json, Map, Value};
 use super::route::{get, Access, Route};
 use crate::app;
 
+/// A route's path as the document lists it: under `/api/v1`, with a catch-all `{*rest}` written
+/// as the plain parameter `{rest}` (OpenAPI has no catch-all).
+pub fn documented_path(path: &str) -> String {
+    format!("/api/v1{}", path.replace("{*", "{"))
+}
+
 /// Builds the document; every route appears with its permission and rate-limit bucket.
 pub fn document() -> Value {
     let mut paths: Map<String, Value> = Map::new();
@@ -91,7 +97,7 @@ pub fn document() -> Value {
             });
         }
         let entry = paths
-            .entry(format!("/api/v1{}", route.path.replace("{*", "{")))
+            .entry(documented_path(route.path))
             .or_insert_with(|| json!({}));
         entry[route.method.as_str().to_ascii_lowercase()] = operation;
     }

@@ -80,9 +80,9 @@ async fn serve(
     match outcome {
         Ok(Some(response)) => Ok(into_response(response)),
         Ok(None) => Err(Error::not_found("The plugin serves no such route")),
-        Err(CallError::NotFound | CallError::Disabled) => {
-            Err(Error::not_found("No enabled integration plugin with this id"))
-        }
+        Err(CallError::NotFound | CallError::Disabled) => Err(Error::not_found(
+            "No enabled integration plugin with this id",
+        )),
         Err(CallError::Runtime(e)) => {
             tracing::warn!(plugin = %id, error = %e, "integration route failed");
             Err(Error::status(

@@ -48,13 +48,19 @@ impl Fleet {
     }
 
     async fn summaries(&self, only: Option<&str>) -> Result<Vec<HostSummary>, BoxError> {
-        let update_interval = crate::settings::load_row(&self.store).await?.update_interval;
+        let update_interval = crate::settings::load_row(&self.store)
+            .await?
+            .update_interval;
         let hosts: Vec<Host> = match only {
             Some(id) => hosts::find(&self.store, id).await?.into_iter().collect(),
             None => fleet::hosts(&self.store, None).await?,
         };
         let counts = match only {
-            Some(id) => [(id.to_string(), fleet::package_counts(&self.store, id).await?)].into(),
+            Some(id) => [(
+                id.to_string(),
+                fleet::package_counts(&self.store, id).await?,
+            )]
+            .into(),
             None => fleet::package_counts_by_host(&self.store).await?,
         };
         let ids: Vec<String> = hosts.iter().map(|h| h.id.clone()).collect();
@@ -63,7 +69,12 @@ impl Fleet {
             .into_iter()
             .map(|host| {
                 let c = counts.get(&host.id).copied().unwrap_or_default();
-                summary(&host, c, groups.remove(&host.id).unwrap_or_default(), update_interval)
+                summary(
+                    &host,
+                    c,
+                    groups.remove(&host.id).unwrap_or_default(),
+                    update_interval,
+                )
             })
             .collect())
     }
@@ -98,7 +109,11 @@ impl FleetReader for Fleet {
         run(&self.handle, "the fleet", self.summaries(None))
     }
 
-    fn get_host(&self, _plugin_id: &str, host_id: &str) -> Result<Option<HostSummary>, ServiceError> {
+    fn get_host(
+        &self,
+        _plugin_id: &str,
+        host_id: &str,
+    ) -> Result<Option<HostSummary>, ServiceError> {
         let mut found = run(&self.handle, "the fleet", self.summaries(Some(host_id)))?;
         Ok(found.pop())
     }
@@ -110,7 +125,8 @@ impl FleetReader for Fleet {
 
 /// Counters over `hosts`.
 pub fn fleet_stats(hosts: &[HostSummary]) -> FleetStats {
-    let count = |keep: &dyn Fn(&HostSummary) -> bool| hosts.iter().filter(|h| keep(h)).count() as u32;
+    let count =
+        |keep: &dyn Fn(&HostSummary) -> bool| hosts.iter().filter(|h| keep(h)).count() as u32;
     FleetStats {
         total_hosts: hosts.len() as u32,
         hosts_needing_updates: count(&|h| h.outdated_packages > 0),
@@ -130,7 +146,11 @@ pub struct HostEnroller {
 
 impl HostEnroller {
     pub fn new(store: Store, keys: Keys, handle: Handle) -> Self {
-        HostEnroller { store, keys, handle }
+        HostEnroller {
+            store,
+            keys,
+            handle,
+        }
     }
 
     async fn enroll_host(
@@ -147,7 +167,11 @@ impl HostEnroller {
         if name.is_empty() || name.chars().count() > MAX_NAME {
             return refuse(format!("the host name must be 1 to {MAX_NAME} characters"));
         }
-        let machine_id = request.machine_id.as_deref().map(str::trim).filter(|m| !m.is_empty());
+        let machine_id = request
+            .machine_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty());
         if let Some(machine_id) = machine_id {
             if let Some(existing) =
                 crate::enrollment::store::find_by_machine_id(&self.store, machine_id).await?
@@ -207,8 +231,16 @@ impl HostEnroller {
 }
 
 impl Enroller for HostEnroller {
-    fn enroll(&self, plugin_id: &str, request: EnrollmentRequest) -> Result<Enrollment, ServiceError> {
-        run(&self.handle, "host enrollment", self.enroll_host(plugin_id, &request))?
+    fn enroll(
+        &self,
+        plugin_id: &str,
+        request: EnrollmentRequest,
+    ) -> Result<Enrollment, ServiceError> {
+        run(
+            &self.handle,
+            "host enrollment",
+            self.enroll_host(plugin_id, &request),
+        )?
     }
 }
 
@@ -251,7 +283,11 @@ pub fn host_services(
     patchmon_runtime::services::HostServices {
         kv: Arc::new(super::store::DbKvStore::new(store.clone(), handle.clone())),
         fleet: Some(Arc::new(Fleet::new(store.clone(), handle.clone()))),
-        enroller: Some(Arc::new(HostEnroller::new(store.clone(), keys.clone(), handle))),
+        enroller: Some(Arc::new(HostEnroller::new(
+            store.clone(),
+            keys.clone(),
+            handle,
+        ))),
         mailer,
     }
 }

@@ -122,7 +122,7 @@ backend_tests! {
         let (status, doc) = server.browser().get("/api/v1/openapi.json").await;
         assert_eq!(status, StatusCode::OK);
         for route in patchmon_server::app::routes() {
-            let op = &doc["paths"][format!("/api/v1{}", route.path)][route.method.as_str().to_ascii_lowercase()];
+            let op = &doc["paths"][patchmon_server::http::openapi::documented_path(route.path)][route.method.as_str().to_ascii_lowercase()];
             assert!(op.is_object(), "{} {} missing from OpenAPI", route.method, route.path);
             assert!(op["x-permission"].is_string());
             if route.request_body.is_some() {

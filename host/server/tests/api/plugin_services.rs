@@ -33,11 +33,23 @@ async fn install(admin: &Client, grants: Value) {
         .await
         .expect("upload");
     assert_eq!(response.status(), StatusCode::CREATED);
-    let (status, body) = admin.put("/api/v1/plugins/example-integration/grants", json!({"capabilities": grants})).await;
+    let (status, body) = admin
+        .put(
+            "/api/v1/plugins/example-integration/grants",
+            json!({"capabilities": grants}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = admin.put("/api/v1/plugins/example-integration/config", json!({"config": {}})).await;
+    let (status, body) = admin
+        .put(
+            "/api/v1/plugins/example-integration/config",
+            json!({"config": {}}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = admin.post("/api/v1/plugins/example-integration/enable", json!({})).await;
+    let (status, body) = admin
+        .post("/api/v1/plugins/example-integration/enable", json!({}))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
@@ -114,7 +126,9 @@ fn smtp_config(port: u16, from: &str) -> Config {
 async fn the_configured_smtp_relay_delivers_plugin_mail() {
     let relay = SmtpReceiver::start();
     let config = smtp_config(relay.port(), "PatchMon <patchmon@example.com>");
-    let mailer = services::mailer(&config).expect("valid settings").expect("configured");
+    let mailer = services::mailer(&config)
+        .expect("valid settings")
+        .expect("configured");
     let message = MailMessage {
         to: vec!["ops@example.com".into()],
         subject: "3 hosts need a reboot".into(),
@@ -130,11 +144,29 @@ async fn the_configured_smtp_relay_delivers_plugin_mail() {
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].from, "patchmon@example.com");
     assert_eq!(mails[0].to, ["ops@example.com"]);
-    assert!(mails[0].data.contains("Subject: 3 hosts need a reboot"), "{}", mails[0].data);
-    assert!(mails[0].data.contains("web-1, web-2 and db-1 run an outdated kernel."), "{}", mails[0].data);
+    assert!(
+        mails[0].data.contains("Subject: 3 hosts need a reboot"),
+        "{}",
+        mails[0].data
+    );
+    assert!(
+        mails[0]
+            .data
+            .contains("web-1, web-2 and db-1 run an outdated kernel."),
+        "{}",
+        mails[0].data
+    );
 
-    let unset = Config::load_from(std::path::Path::new("/nonexistent/patchmon.toml"), &[]).expect("config");
-    assert!(services::mailer(&unset).expect("no relay is valid").is_none());
-    let error = services::mailer(&smtp_config(relay.port(), "not an address")).err().expect("invalid sender");
-    assert!(error.to_string().contains("invalid sender address"), "{error}");
+    let unset =
+        Config::load_from(std::path::Path::new("/nonexistent/patchmon.toml"), &[]).expect("config");
+    assert!(services::mailer(&unset)
+        .expect("no relay is valid")
+        .is_none());
+    let error = services::mailer(&smtp_config(relay.port(), "not an address"))
+        .err()
+        .expect("invalid sender");
+    assert!(
+        error.to_string().contains("invalid sender address"),
+        "{error}"
+    );
 }

@@ -114,7 +114,11 @@ fn session(stream: TcpStream, inbox: &Inbox) -> std::io::Result<()> {
                     lines.push(text.strip_prefix('.').unwrap_or(text).to_string());
                 }
                 current.data = lines.join("\r\n");
-                inbox.mails.lock().unwrap().push(std::mem::take(&mut current));
+                inbox
+                    .mails
+                    .lock()
+                    .unwrap()
+                    .push(std::mem::take(&mut current));
                 inbox.arrived.notify_all();
                 b"250 OK queued\r\n"
             }
