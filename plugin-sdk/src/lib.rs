@@ -65,7 +65,9 @@ pub mod integration {
     pub use crate::bindings::integration::patchmon::integration::enroll::{
         Enrollment, EnrollmentRequest,
     };
-    pub use crate::bindings::integration::patchmon::integration::fleet::{FleetStats, HostSummary};
+    pub use crate::bindings::integration::patchmon::integration::fleet::{
+        FleetOverview, FleetStats, HostSummary, OsShare,
+    };
     #[cfg(target_arch = "wasm32")]
     use crate::bindings::integration::patchmon::integration::{enroll, fleet};
     use crate::CapabilityError;
@@ -92,6 +94,14 @@ pub mod integration {
         return fleet::stats();
         #[cfg(not(target_arch = "wasm32"))]
         return crate::harness::with_active(|h| h.fleet_stats());
+    }
+
+    /// Dashboard figures over the visible hosts (capability `fleet-read`).
+    pub fn overview() -> Result<FleetOverview, CapabilityError> {
+        #[cfg(target_arch = "wasm32")]
+        return fleet::overview();
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::harness::with_active(|h| h.fleet_overview());
     }
 
     /// Create a host (capability `enroll`).

@@ -176,6 +176,29 @@ impl wit_integration::fleet::Host for CallState {
             total_security_updates: stats.total_security_updates,
         })
     }
+
+    fn overview(&mut self) -> Result<wit_integration::fleet::FleetOverview, CapabilityError> {
+        use wit_integration::fleet::{FleetOverview, OsShare};
+        let o = services::fleet_overview(&mut self.ctx)?;
+        Ok(FleetOverview {
+            active_hosts: o.active_hosts,
+            awaiting_data_hosts: o.awaiting_data_hosts,
+            hosts_needing_updates: o.hosts_needing_updates,
+            hosts_with_security_updates: o.hosts_with_security_updates,
+            outdated_packages: o.outdated_packages,
+            security_packages: o.security_packages,
+            active_repositories: o.active_repositories,
+            reports_last_24h: o.reports_last_24h,
+            os_distribution: o
+                .os_distribution
+                .into_iter()
+                .map(|share| OsShare {
+                    os_type: share.os_type,
+                    hosts: share.hosts,
+                })
+                .collect(),
+        })
+    }
 }
 
 fn host_summary(host: crate::services::HostSummary) -> wit_integration::fleet::HostSummary {

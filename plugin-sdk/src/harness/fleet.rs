@@ -1,7 +1,7 @@
 //! Harness answers for the integration-only `fleet` and `enroll` imports.
 
 use super::Harness;
-use crate::integration::{Enrollment, EnrollmentRequest, FleetStats, HostSummary};
+use crate::integration::{Enrollment, EnrollmentRequest, FleetOverview, FleetStats, HostSummary};
 use crate::CapabilityError;
 
 impl Harness {
@@ -9,6 +9,18 @@ impl Harness {
     pub fn with_fleet(mut self, hosts: Vec<HostSummary>) -> Self {
         self.fleet = Some(hosts);
         self
+    }
+
+    /// What `overview` answers; without this, `overview` is denied.
+    pub fn with_overview(mut self, overview: FleetOverview) -> Self {
+        self.overview = Some(overview);
+        self
+    }
+
+    pub(crate) fn fleet_overview(&self) -> Result<FleetOverview, CapabilityError> {
+        self.overview.clone().ok_or_else(|| {
+            CapabilityError::Denied("no overview in this harness (use with_overview)".into())
+        })
     }
 
     fn hosts(&self) -> Result<&[HostSummary], CapabilityError> {

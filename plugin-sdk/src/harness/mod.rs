@@ -54,6 +54,8 @@ pub struct Harness {
     files: BTreeMap<String, Vec<u8>>,
     #[cfg(feature = "integration")]
     fleet: Option<Vec<crate::integration::HostSummary>>,
+    #[cfg(feature = "integration")]
+    overview: Option<crate::integration::FleetOverview>,
     report: HarnessReport,
 }
 

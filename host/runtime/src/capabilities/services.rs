@@ -3,8 +3,11 @@
 use super::CapError;
 use crate::call::CallContext;
 use crate::error::Capability;
+use std::sync::Arc;
+
 use crate::services::{
-    Enrollment, EnrollmentRequest, FleetStats, HostSummary, MailMessage, ServiceError,
+    Enrollment, EnrollmentRequest, FleetOverview, FleetReader, FleetStats, HostSummary,
+    MailMessage, ServiceError,
 };
 
 fn failed(err: ServiceError) -> CapError {
@@ -63,37 +66,32 @@ pub(crate) fn mail_send(ctx: &mut CallContext, message: MailMessage) -> Result<(
     mailer.send(&ctx.plugin_id, &message).map_err(failed)
 }
 
-pub(crate) fn fleet_list(ctx: &mut CallContext) -> Result<Vec<HostSummary>, CapError> {
+/// The fleet service, once the `fleet-read` grant is checked.
+fn fleet(ctx: &mut CallContext) -> Result<Arc<dyn FleetReader>, CapError> {
     require(ctx, Capability::FleetRead, ctx.settings.grants.fleet_read)?;
-    let fleet = ctx
-        .services
+    ctx.services
         .fleet
         .clone()
-        .ok_or_else(|| unavailable("the fleet"))?;
-    fleet.list_hosts(&ctx.plugin_id).map_err(failed)
+        .ok_or_else(|| unavailable("the fleet"))
+}
+
+pub(crate) fn fleet_list(ctx: &mut CallContext) -> Result<Vec<HostSummary>, CapError> {
+    fleet(ctx)?.list_hosts(&ctx.plugin_id).map_err(failed)
 }
 
 pub(crate) fn fleet_get(
     ctx: &mut CallContext,
     host_id: &str,
 ) -> Result<Option<HostSummary>, CapError> {
-    require(ctx, Capability::FleetRead, ctx.settings.grants.fleet_read)?;
-    let fleet = ctx
-        .services
-        .fleet
-        .clone()
-        .ok_or_else(|| unavailable("the fleet"))?;
-    fleet.get_host(&ctx.plugin_id, host_id).map_err(failed)
+    fleet(ctx)?.get_host(&ctx.plugin_id, host_id).map_err(failed)
 }
 
 pub(crate) fn fleet_stats(ctx: &mut CallContext) -> Result<FleetStats, CapError> {
-    require(ctx, Capability::FleetRead, ctx.settings.grants.fleet_read)?;
-    let fleet = ctx
-        .services
-        .fleet
-        .clone()
-        .ok_or_else(|| unavailable("the fleet"))?;
-    fleet.stats(&ctx.plugin_id).map_err(failed)
+    fleet(ctx)?.stats(&ctx.plugin_id).map_err(failed)
+}
+
+pub(crate) fn fleet_overview(ctx: &mut CallContext) -> Result<FleetOverview, CapError> {
+    fleet(ctx)?.overview(&ctx.plugin_id).map_err(failed)
 }
 
 pub(crate) fn enroll(

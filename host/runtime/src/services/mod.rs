@@ -67,6 +67,38 @@ pub struct FleetStats {
     pub total_security_updates: u32,
 }
 
+/// How many active hosts run one operating system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OsShare {
+    /// Operating-system name, e.g. `Ubuntu`.
+    pub os_type: String,
+    /// Active hosts running it.
+    pub hosts: u32,
+}
+
+/// Dashboard figures (see `fleet-overview` in the integration WIT).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FleetOverview {
+    /// Hosts with status `active`.
+    pub active_hosts: u32,
+    /// Hosts waiting for their first report.
+    pub awaiting_data_hosts: u32,
+    /// Active hosts with an available update.
+    pub hosts_needing_updates: u32,
+    /// Active hosts with an available security update.
+    pub hosts_with_security_updates: u32,
+    /// Distinct packages with an update somewhere.
+    pub outdated_packages: u32,
+    /// Distinct packages with a security update somewhere.
+    pub security_packages: u32,
+    /// Active repositories.
+    pub active_repositories: u32,
+    /// Successful reports in the last 24 hours.
+    pub reports_last_24h: u32,
+    /// Active hosts per operating system, most common first.
+    pub os_distribution: Vec<OsShare>,
+}
+
 /// Read-only fleet access for integrations (capability `fleet-read`). The
 /// server scopes what each plugin sees by `plugin_id`.
 pub trait FleetReader: Send + Sync {
@@ -77,6 +109,8 @@ pub trait FleetReader: Send + Sync {
         -> Result<Option<HostSummary>, ServiceError>;
     /// Counters over visible hosts.
     fn stats(&self, plugin_id: &str) -> Result<FleetStats, ServiceError>;
+    /// Dashboard figures over visible hosts.
+    fn overview(&self, plugin_id: &str) -> Result<FleetOverview, ServiceError>;
 }
 
 /// A host an integration asks to create.

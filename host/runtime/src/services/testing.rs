@@ -4,8 +4,8 @@
 use std::sync::Mutex;
 
 use super::{
-    Enroller, Enrollment, EnrollmentRequest, FleetReader, FleetStats, HostSummary, MailMessage,
-    Mailer, ServiceError,
+    Enroller, Enrollment, EnrollmentRequest, FleetOverview, FleetReader, FleetStats, HostSummary,
+    MailMessage, Mailer, ServiceError,
 };
 
 /// A fixed list of hosts, visible to every plugin.
@@ -13,6 +13,8 @@ use super::{
 pub struct StaticFleet {
     /// The hosts.
     pub hosts: Vec<HostSummary>,
+    /// What `overview` answers.
+    pub overview: FleetOverview,
 }
 
 impl FleetReader for StaticFleet {
@@ -40,6 +42,10 @@ impl FleetReader for StaticFleet {
             stats.total_security_updates += host.security_updates;
         }
         Ok(stats)
+    }
+
+    fn overview(&self, _plugin_id: &str) -> Result<FleetOverview, ServiceError> {
+        Ok(self.overview.clone())
     }
 }
 

@@ -55,6 +55,7 @@ fn integration_reads_the_fleet_keeps_state_and_enrolls() {
         services: HostServices {
             fleet: Some(Arc::new(StaticFleet {
                 hosts: vec![host("h1", 3, 1), host("h2", 0, 0), host("h3", 7, 2)],
+                ..StaticFleet::default()
             })),
             enroller: Some(enroller.clone()),
             ..HostServices::default()

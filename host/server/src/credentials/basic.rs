@@ -48,6 +48,9 @@ fn basic_pair(headers: &HeaderMap) -> Result<(String, String)> {
     }
 }
 
+/// How fresh `last_used_at` is kept.
+const LAST_USED_PRECISION: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
+
 /// Checks a request's Basic credentials for a credential of type `expected`, calling from
 /// `client_ip`, and records the use. Scopes are checked separately ([`ApiCredential::require`]).
 ///
@@ -84,10 +87,16 @@ pub async fn authenticate(
         return Err(Error::forbidden("IP address not allowed"));
     }
     // Recorded before the scope check, as PatchMon does: the credential was used, even if the
-    // call it made is then refused.
-    store::touch_last_used(&state.store, &token.id)
-        .await
-        .ctx("Authentication failed")?;
+    // call it made is then refused. At most once a minute, so a polling integration does not
+    // turn every read into a database write.
+    let stale = token
+        .last_used_at
+        .is_none_or(|at| chrono::Utc::now() - at >= LAST_USED_PRECISION);
+    if stale {
+        store::touch_last_used(&state.store, &token.id)
+            .await
+            .ctx("Authentication failed")?;
+    }
     Ok(ApiCredential {
         id: token.id,
         token_name: token.token_name,
