@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 packages=(
   notifier-webhook
   notifier-ntfy
+  integration-gethomepage
   hostile-notifier
   hostile-collector
   future-api
@@ -23,7 +24,7 @@ if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed | grep 
 fi
 
 if [ "${1:-}" = "--first-party" ]; then
-  packages=(notifier-webhook notifier-ntfy)
+  packages=(notifier-webhook notifier-ntfy integration-gethomepage)
 fi
 
 args=()

@@ -12,7 +12,11 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 /// First-party plugins embedded in the server, by directory under `plugins/`.
-const FIRST_PARTY: &[&str] = &["notifier-webhook", "notifier-ntfy"];
+const FIRST_PARTY: &[&str] = &[
+    "notifier-webhook",
+    "notifier-ntfy",
+    "integration-gethomepage",
+];
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());

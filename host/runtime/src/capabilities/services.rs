@@ -83,7 +83,9 @@ pub(crate) fn fleet_get(
     ctx: &mut CallContext,
     host_id: &str,
 ) -> Result<Option<HostSummary>, CapError> {
-    fleet(ctx)?.get_host(&ctx.plugin_id, host_id).map_err(failed)
+    fleet(ctx)?
+        .get_host(&ctx.plugin_id, host_id)
+        .map_err(failed)
 }
 
 pub(crate) fn fleet_stats(ctx: &mut CallContext) -> Result<FleetStats, CapError> {

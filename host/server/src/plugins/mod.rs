@@ -6,6 +6,7 @@
 pub mod builtin;
 pub mod cli;
 pub mod config;
+pub mod gethomepage;
 pub mod grants;
 pub mod install;
 mod mount;
@@ -413,5 +414,6 @@ pub fn routes() -> Vec<Route> {
     .into_iter()
     .map(|r| r.tag("plugins"))
     .chain(mount::routes())
+    .chain(gethomepage::routes())
     .collect()
 }

@@ -61,22 +61,7 @@ async fn serve(
         body: body.to_vec(),
         ..HttpExchange::default()
     };
-    let outcome = state
-        .plugins
-        .call(&id, move |plugin, settings| {
-            let LoadedPlugin::Integration(integration) = plugin else {
-                return Ok(None);
-            };
-            let declared = integration
-                .routes(settings)?
-                .iter()
-                .any(|r| r.method.eq_ignore_ascii_case(&request.method) && r.path == request.path);
-            match declared {
-                true => integration.handle(settings, &request).map(Some),
-                false => Ok(None),
-            }
-        })
-        .await;
+    let outcome = call_route(&state, &id, request).await;
     match outcome {
         Ok(Some(response)) => Ok(into_response(response)),
         Ok(None) => Err(Error::not_found("The plugin serves no such route")),
@@ -94,7 +79,33 @@ async fn serve(
     }
 }
 
-fn into_response(exchange: HttpExchange) -> Response {
+/// Pass `request` to an enabled integration plugin if it declares the route; `None` when it does
+/// not (or the plugin is not an integration).
+pub async fn call_route(
+    state: &AppState,
+    id: &str,
+    request: HttpExchange,
+) -> Result<Option<HttpExchange>, CallError> {
+    state
+        .plugins
+        .call(id, move |plugin, settings| {
+            let LoadedPlugin::Integration(integration) = plugin else {
+                return Ok(None);
+            };
+            let declared = integration
+                .routes(settings)?
+                .iter()
+                .any(|r| r.method.eq_ignore_ascii_case(&request.method) && r.path == request.path);
+            match declared {
+                true => integration.handle(settings, &request).map(Some),
+                false => Ok(None),
+            }
+        })
+        .await
+}
+
+/// A plugin's answer as an HTTP response, with the headers it may not set removed.
+pub fn into_response(exchange: HttpExchange) -> Response {
     let status = StatusCode::from_u16(exchange.status).unwrap_or(StatusCode::BAD_GATEWAY);
     let mut response = (status, exchange.body).into_response();
     let headers = response.headers_mut();

@@ -8,8 +8,8 @@ use std::future::Future;
 use std::sync::Arc;
 
 use patchmon_runtime::services::{
-    Enroller, Enrollment, EnrollmentRequest, FleetReader, FleetStats, HostSummary, Mailer,
-    ServiceError, SmtpMailer, SmtpSecurity, SmtpSettings,
+    Enroller, Enrollment, EnrollmentRequest, FleetOverview, FleetReader, FleetStats, HostSummary,
+    Mailer, OsShare, ServiceError, SmtpMailer, SmtpSecurity, SmtpSettings,
 };
 use serde_json::json;
 use tokio::runtime::Handle;
@@ -21,6 +21,7 @@ use crate::hosts::store::{self as hosts, Host, NewHost};
 use crate::hosts::MAX_NAME;
 use crate::scoped_api::store::{self as fleet, PackageCounts};
 use crate::store::Store;
+use crate::with_db;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -121,6 +122,73 @@ impl FleetReader for Fleet {
     fn stats(&self, plugin_id: &str) -> Result<FleetStats, ServiceError> {
         Ok(fleet_stats(&self.list_hosts(plugin_id)?))
     }
+
+    fn overview(&self, _plugin_id: &str) -> Result<FleetOverview, ServiceError> {
+        run(&self.handle, "the fleet", overview(&self.store))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct OverviewCounts {
+    active_hosts: i64,
+    awaiting_data_hosts: i64,
+    hosts_needing_updates: i64,
+    hosts_with_security_updates: i64,
+    outdated_packages: i64,
+    security_packages: i64,
+    active_repositories: i64,
+    reports_last_24h: i64,
+}
+
+/// Package counts are over active hosts; distinct packages, as the dashboard counts them.
+const OVERVIEW: &str = "SELECT \
+    (SELECT COUNT(*) FROM hosts WHERE status = 'active') AS active_hosts, \
+    (SELECT COUNT(*) FROM hosts WHERE status = 'pending') AS awaiting_data_hosts, \
+    (SELECT COUNT(DISTINCT hp.host_id) FROM host_packages hp JOIN hosts h ON h.id = hp.host_id \
+        WHERE h.status = 'active' AND hp.needs_update) AS hosts_needing_updates, \
+    (SELECT COUNT(DISTINCT hp.host_id) FROM host_packages hp JOIN hosts h ON h.id = hp.host_id \
+        WHERE h.status = 'active' AND hp.needs_update AND hp.is_security_update) AS hosts_with_security_updates, \
+    (SELECT COUNT(DISTINCT package_id) FROM host_packages WHERE needs_update) AS outdated_packages, \
+    (SELECT COUNT(DISTINCT package_id) FROM host_packages WHERE needs_update AND is_security_update) AS security_packages, \
+    (SELECT COUNT(*) FROM repositories WHERE is_active) AS active_repositories, \
+    (SELECT COUNT(*) FROM update_history WHERE status = 'success' AND timestamp >= $1) AS reports_last_24h";
+
+#[derive(sqlx::FromRow)]
+struct OsRow {
+    os_type: String,
+    hosts: i64,
+}
+
+async fn overview(store: &Store) -> Result<FleetOverview, BoxError> {
+    let since = crate::store::now() - chrono::Duration::hours(24);
+    let counts = with_db!(store, |db| sqlx::query_as::<_, OverviewCounts>(OVERVIEW)
+        .bind(since)
+        .fetch_one(db)
+        .await)?;
+    let os = with_db!(store, |db| sqlx::query_as::<_, OsRow>(
+        "SELECT os_type, COUNT(*) AS hosts FROM hosts WHERE status = 'active' \
+         GROUP BY os_type ORDER BY hosts DESC, os_type"
+    )
+    .fetch_all(db)
+    .await)?;
+    let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(FleetOverview {
+        active_hosts: count(counts.active_hosts),
+        awaiting_data_hosts: count(counts.awaiting_data_hosts),
+        hosts_needing_updates: count(counts.hosts_needing_updates),
+        hosts_with_security_updates: count(counts.hosts_with_security_updates),
+        outdated_packages: count(counts.outdated_packages),
+        security_packages: count(counts.security_packages),
+        active_repositories: count(counts.active_repositories),
+        reports_last_24h: count(counts.reports_last_24h),
+        os_distribution: os
+            .into_iter()
+            .map(|row| OsShare {
+                os_type: row.os_type,
+                hosts: count(row.hosts),
+            })
+            .collect(),
+    })
 }
 
 /// Counters over `hosts`.

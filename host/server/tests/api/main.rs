@@ -10,6 +10,7 @@ mod credentials;
 mod dashboard;
 mod enrollment;
 mod enrollment_script;
+mod gethomepage;
 mod hosts;
 mod http;
 mod ingest;
