@@ -19,6 +19,7 @@ const PackageDetailPage = lazyPage(() => import("./pages/packages/PackageDetailP
 const RepositoriesPage = lazyPage(() => import("./pages/repositories/RepositoriesPage"));
 const RepositoryDetailPage = lazyPage(() => import("./pages/repositories/RepositoryDetailPage"));
 const PluginsPage = lazyPage(() => import("./pages/admin/plugins/PluginsPage"));
+const IntegrationsPage = lazyPage(() => import("./pages/admin/integrations/IntegrationsPage"));
 const UsersPage = lazyPage(() => import("./pages/admin/UsersPage"));
 const RolesPage = lazyPage(() => import("./pages/admin/RolesPage"));
 const SettingsPage = lazyPage(() => import("./pages/admin/SettingsPage"));
@@ -38,6 +39,7 @@ const SIGNED_IN_PAGES: LazyPage[] = [
   RolesPage,
   SettingsPage,
   PluginsPage,
+  IntegrationsPage,
   AuditLogPage,
   ProfilePage,
 ];
@@ -55,6 +57,7 @@ function pageForPath(pathname: string): LazyPage | undefined {
     "/packages": PackagesPage,
     "/repositories": RepositoriesPage,
     "/admin/plugins": PluginsPage,
+    "/admin/integrations": IntegrationsPage,
     "/admin/users": UsersPage,
     "/admin/roles": RolesPage,
     "/admin/settings": SettingsPage,
@@ -142,6 +145,7 @@ export function App() {
           <Route path="admin/roles" element={<RequirePermission requires="can_manage_users"><RolesPage /></RequirePermission>} />
           <Route path="admin/settings" element={<RequirePermission requires="can_manage_settings"><SettingsPage /></RequirePermission>} />
           <Route path="admin/plugins" element={<RequirePermission requires="can_manage_settings"><PluginsPage /></RequirePermission>} />
+          <Route path="admin/integrations" element={<RequirePermission requires="can_manage_settings"><IntegrationsPage /></RequirePermission>} />
           <Route path="admin/audit-log" element={<RequirePermission requires="can_manage_settings"><AuditLogPage /></RequirePermission>} />
           <Route path="profile" element={<ProfilePage />} />
           <Route path="*" element={<div className="page"><h1>Page not found</h1><p className="muted">There is nothing at this address.</p></div>} />

@@ -27,9 +27,9 @@ describe("navigation gating", () => {
     expect(homePath(viewer)).toBe("/admin/users");
   });
 
-  it("gates settings, plugins and the audit log on can_manage_settings", () => {
+  it("gates settings, plugins, integrations and the audit log on can_manage_settings", () => {
     const settings = toPermissions({ can_manage_settings: true });
-    expect(labels(visibleNavItems(settings))).toEqual(["Settings", "Plugins", "Audit log"]);
+    expect(labels(visibleNavItems(settings))).toEqual(["Settings", "Plugins", "Integrations", "Audit log"]);
   });
 
   it("shows packages only with can_view_packages", () => {

@@ -20,6 +20,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/admin/roles", label: "Roles", icon: "shield", section: "admin", requires: "can_manage_users" },
   { to: "/admin/settings", label: "Settings", icon: "settings", section: "admin", requires: "can_manage_settings" },
   { to: "/admin/plugins", label: "Plugins", icon: "plug", section: "admin", requires: "can_manage_settings" },
+  { to: "/admin/integrations", label: "Integrations", icon: "key", section: "admin", requires: "can_manage_settings" },
   { to: "/admin/audit-log", label: "Audit log", icon: "list", section: "admin", requires: "can_manage_settings" },
 ];
 
