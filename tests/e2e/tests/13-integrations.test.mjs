@@ -121,6 +121,11 @@ test("a gethomepage credential comes with a ready-to-paste widget YAML", async (
   assert.ok(yaml.includes(`url: ${BASE_URL}/api/v1/gethomepage/stats`), yaml);
   assert.ok(yaml.includes(`Authorization: Basic ${Buffer.from(`${key}:${secret}`).toString("base64")}`), yaml);
   assert.match(yaml, /field: total_hosts/);
+  // What gethomepage will do with the pasted widget: call the stats URL with that header.
+  const authorization = yaml.match(/Authorization: (Basic \S+)/)[1];
+  const widget = await fetch(`${BASE_URL}/api/v1/gethomepage/stats`, { headers: { Authorization: authorization } });
+  assert.equal(widget.status, 200);
+  assert.equal(typeof (await widget.json()).total_hosts, "number");
   await screenshot(page, "13-integrations-gethomepage");
   await shown.getByRole("button", { name: "Done" }).click();
 
