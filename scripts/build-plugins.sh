@@ -13,6 +13,7 @@ packages=(
   notifier-webhook
   notifier-ntfy
   integration-gethomepage
+  integration-prometheus
   hostile-notifier
   hostile-collector
   future-api
@@ -24,7 +25,7 @@ if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed | grep 
 fi
 
 if [ "${1:-}" = "--first-party" ]; then
-  packages=(notifier-webhook notifier-ntfy integration-gethomepage)
+  packages=(notifier-webhook notifier-ntfy integration-gethomepage integration-prometheus)
 fi
 
 args=()

@@ -16,6 +16,7 @@ const FIRST_PARTY: &[&str] = &[
     "notifier-webhook",
     "notifier-ntfy",
     "integration-gethomepage",
+    "integration-prometheus",
 ];
 
 fn main() {

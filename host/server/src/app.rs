@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::crypto::Keys;
 use crate::ephemeral::Ephemeral;
 use crate::http::{self, Route};
+use crate::ingest::counters::IngestCounters;
 use crate::plugins::PluginRegistry;
 use crate::settings::SettingsCache;
 use crate::store::Store;
@@ -32,6 +33,8 @@ pub struct AppInner {
     pub agents: AgentHub,
     /// Installed WebAssembly plugins.
     pub plugins: Arc<PluginRegistry>,
+    /// Reports and check-ins received by this process.
+    pub ingest: IngestCounters,
     pub started: Instant,
 }
 
@@ -92,6 +95,7 @@ impl AppState {
             settings,
             agents: AgentHub::default(),
             plugins,
+            ingest: IngestCounters::default(),
             started: Instant::now(),
         })))
     }

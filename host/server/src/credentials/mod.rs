@@ -40,6 +40,8 @@ pub enum CredentialType {
     ProxmoxLxc,
     /// Host enrollment of the machine running the script.
     DirectHost,
+    /// A Prometheus server scraping `/api/v1/metrics`, over HTTP Basic.
+    Prometheus,
 }
 
 impl CredentialType {
@@ -48,6 +50,7 @@ impl CredentialType {
         CredentialType::GetHomepage,
         CredentialType::ProxmoxLxc,
         CredentialType::DirectHost,
+        CredentialType::Prometheus,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +59,7 @@ impl CredentialType {
             CredentialType::GetHomepage => "gethomepage",
             CredentialType::ProxmoxLxc => "proxmox-lxc",
             CredentialType::DirectHost => "direct-host",
+            CredentialType::Prometheus => "prometheus",
         }
     }
 
@@ -129,7 +133,7 @@ pub struct CreateToken {
     #[serde(default, deserialize_with = "present")]
     #[schemars(with = "Option<String>")]
     expires_at: Option<Value>,
-    /// `integration_type`: api, gethomepage, proxmox-lxc (default) or direct-host; other keys
+    /// `integration_type`: api, gethomepage, proxmox-lxc (default), direct-host or prometheus; other keys
     /// are kept as given.
     #[serde(default, deserialize_with = "present")]
     #[schemars(with = "Option<serde_json::Map<String, Value>>")]

@@ -98,6 +98,7 @@ pub async fn ping(
     host: AgentHost,
     body: Body,
 ) -> Result<Json<PingResponse>> {
+    state.ingest.ping();
     let bytes = read_body(body, state.config.agent_ping_body_limit_bytes()).await?;
     let request: Option<PingRequest> = if bytes.iter().all(u8::is_ascii_whitespace) {
         None

@@ -52,6 +52,7 @@ async fn refuse(
         },
     )
     .await;
+    state.ingest.report_refused();
     Error::bad_request(message)
 }
 
@@ -122,6 +123,7 @@ pub async fn update(
         ms = started.elapsed().as_millis() as u64,
         "report stored"
     );
+    state.ingest.report_stored();
     Ok(Json(ReportResponse {
         message: "Host updated successfully".into(),
         packages_processed: plan.packages.len() as i64,

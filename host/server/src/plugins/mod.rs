@@ -6,9 +6,9 @@
 pub mod builtin;
 pub mod cli;
 pub mod config;
-pub mod gethomepage;
 pub mod grants;
 pub mod install;
+pub mod integrations;
 mod mount;
 pub mod registry;
 pub mod services;
@@ -414,6 +414,6 @@ pub fn routes() -> Vec<Route> {
     .into_iter()
     .map(|r| r.tag("plugins"))
     .chain(mount::routes())
-    .chain(gethomepage::routes())
+    .chain(integrations::routes())
     .collect()
 }

@@ -91,6 +91,11 @@ impl PluginRegistry {
         Ok(self.runtime.get_or_init(|| runtime))
     }
 
+    /// Call counters of every plugin this process has called.
+    pub fn all_metrics(&self) -> std::collections::BTreeMap<String, PluginMetrics> {
+        self.runtime.get().map(Runtime::metrics).unwrap_or_default()
+    }
+
     /// Call counters of one plugin in this process.
     pub fn metrics(&self, id: &str) -> PluginMetrics {
         self.runtime

@@ -113,7 +113,7 @@ backend_tests! {
             (json!({"token_name": "t", "allowed_ip_ranges": "10.0.0.1"}), "Allowed IP ranges must be an array", Some("allowed_ip_ranges")),
             (json!({"token_name": "t", "allowed_ip_ranges": ["10.0.0.0/33"]}), "Invalid IP address or CIDR range: 10.0.0.0/33", Some("allowed_ip_ranges")),
             (json!({"token_name": "t", "expires_at": "someday"}), "Invalid date format", Some("expires_at")),
-            (json!({"token_name": "t", "metadata": {"integration_type": "ftp"}}), "Invalid integration type: ftp. Supported types: api, gethomepage, proxmox-lxc, direct-host", Some("metadata.integration_type")),
+            (json!({"token_name": "t", "metadata": {"integration_type": "ftp"}}), "Invalid integration type: ftp. Supported types: api, gethomepage, proxmox-lxc, direct-host, prometheus", Some("metadata.integration_type")),
             (json!({"token_name": "t", "metadata": {"integration_type": "api"}}), "At least one scope is required for API credentials", Some("scopes")),
             (json!({"token_name": "t", "metadata": {"integration_type": "api"}, "scopes": {}}), "At least one scope is required for API credentials", Some("scopes")),
             (json!({"token_name": "t", "metadata": {"integration_type": "api"}, "scopes": {"host": []}}), "At least one scope is required for API credentials", Some("scopes")),

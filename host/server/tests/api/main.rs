@@ -15,6 +15,7 @@ mod hosts;
 mod http;
 mod ingest;
 mod install;
+mod metrics;
 mod packages;
 mod permissions;
 mod plugin_guide;
