@@ -1,6 +1,6 @@
 // Integrations: an API credential created through the page, its one-time key and secret proven
 // against the scoped API with HTTP Basic, refused once deactivated in the page, then deleted; and
-// a gethomepage credential whose widget YAML is shown.
+// gethomepage and Prometheus credentials whose ready-to-paste YAML works against the server.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { ADMIN } from "../lib/accounts.mjs";
@@ -11,6 +11,7 @@ const problems = new ProblemLog();
 const suffix = uniqueSuffix();
 const apiName = `ansible-${suffix}`;
 const homepageName = `homepage-${suffix}`;
+const scraperName = `prometheus-${suffix}`;
 let browser;
 let session;
 let apiKey;
@@ -133,6 +134,31 @@ test("a gethomepage credential comes with a ready-to-paste widget YAML", async (
   assert.match(await credentialRow(homepageName).textContent(), /GetHomepage/);
   const listed = (await apiOk(context, "GET", "/auto-enrollment/tokens")).find((t) => t.token_name === homepageName);
   assert.equal(listed.metadata.integration_type, "gethomepage");
+  await apiOk(context, "DELETE", `/auto-enrollment/tokens/${listed.id}`);
+});
+
+test("a prometheus credential comes with a scrape job that can scrape /api/v1/metrics", async () => {
+  const { page, context } = session;
+  await page.getByRole("button", { name: "New credential" }).click();
+  const form = dialog(page, "New credential");
+  await form.getByLabel("Name").fill(scraperName);
+  await form.getByLabel("Type").selectOption("prometheus");
+  await form.getByRole("button", { name: "Create credential" }).click();
+
+  const shown = dialog(page, `Credential “${scraperName}” created`);
+  await shown.waitFor();
+  const yaml = await shown.getByLabel("Scrape job (prometheus.yml)").textContent();
+  const username = yaml.match(/username: (\S+)/)[1];
+  const password = yaml.match(/password: (\S+)/)[1];
+  const path = yaml.match(/metrics_path: (\S+)/)[1];
+  const scrape = await fetch(`${BASE_URL}${path}`, {
+    headers: { Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` },
+  });
+  assert.equal(scrape.status, 200);
+  assert.match(await scrape.text(), /^patchmon_hosts\{status="active"\} \d+$/m);
+  await screenshot(page, "13-integrations-prometheus");
+  await shown.getByRole("button", { name: "Done" }).click();
+  const listed = (await apiOk(context, "GET", "/auto-enrollment/tokens")).find((t) => t.token_name === scraperName);
   await apiOk(context, "DELETE", `/auto-enrollment/tokens/${listed.id}`);
 });
 

@@ -3,7 +3,7 @@ import { api } from ".";
 
 /** Wire types and calls of `/auto-enrollment/tokens`: integration credentials of every type. */
 
-export const CREDENTIAL_TYPES = ["api", "gethomepage", "proxmox-lxc", "direct-host"] as const;
+export const CREDENTIAL_TYPES = ["api", "gethomepage", "proxmox-lxc", "direct-host", "prometheus"] as const;
 export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 
 /** Resource → actions an `api` credential may be granted (the server's SCOPE_ACTIONS). */

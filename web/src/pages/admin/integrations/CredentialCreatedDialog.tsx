@@ -1,7 +1,7 @@
 import { CopyButton, CopyField } from "../../../components/CopyButton";
 import { Modal } from "../../../components/Modal";
 import { Notice } from "../../../components/States";
-import { basicAuthHeader, enrollmentCommand, homepageYaml, scopeSummary, typeLabel } from "./integrationLogic";
+import { basicAuthHeader, enrollmentCommand, homepageYaml, prometheusScrapeConfig, scopeSummary, typeLabel } from "./integrationLogic";
 import type { CreatedCredential } from "./NewCredentialDialog";
 
 function Snippet({ label, text, copyLabel }: { label: string; text: string; copyLabel: string }) {
@@ -50,6 +50,9 @@ export function CredentialCreatedDialog({ result, onClose }: { result: CreatedCr
         />
       )}
       {type === "gethomepage" && <Snippet label="Homepage widget (services.yaml)" copyLabel="Copy YAML" text={homepageYaml(server, key, secret)} />}
+      {type === "prometheus" && (
+        <Snippet label="Scrape job (prometheus.yml)" copyLabel="Copy YAML" text={prometheusScrapeConfig(server, key, secret)} />
+      )}
       {(type === "proxmox-lxc" || type === "direct-host") && (
         <Snippet
           label={type === "proxmox-lxc" ? "Enrollment command (run as root on the Proxmox node)" : "Enrollment command (run as root on the host)"}

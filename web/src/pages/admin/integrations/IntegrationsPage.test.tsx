@@ -180,6 +180,23 @@ describe("integrations page", () => {
     expect(within(shown).getByRole("button", { name: "Copy YAML" })).toBeTruthy();
   });
 
+  it("shows a Prometheus scrape job for a prometheus credential", async () => {
+    const { requests } = serve([]);
+    renderPage();
+    const dialog = await openNewDialog();
+    fireEvent.change(within(dialog).getByLabelText("Name"), { target: { value: "Scraper" } });
+    fireEvent.change(within(dialog).getByLabelText("Type"), { target: { value: "prometheus" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Create credential" }));
+
+    const shown = await screen.findByRole("dialog", { name: "Credential “Scraper” created" });
+    expect(requests.find((r) => r.method === "POST")?.body).toEqual({ token_name: "Scraper", metadata: { integration_type: "prometheus" }, allowed_ip_ranges: [] });
+    const yaml = within(shown).getByLabelText("Scrape job (prometheus.yml)").textContent ?? "";
+    expect(yaml).toContain("metrics_path: /api/v1/metrics");
+    expect(yaml).toContain(`username: ${KEY}`);
+    expect(yaml).toContain(`password: ${SECRET}`);
+    expect(yaml).toContain(`targets: ["${window.location.host}"]`);
+  });
+
   it("shows the enrollment one-liner for a Proxmox token, with its group and quota", async () => {
     const { requests } = serve([]);
     renderPage();

@@ -7,6 +7,7 @@ export const TYPE_LABELS: Record<CredentialType, string> = {
   gethomepage: "GetHomepage",
   "proxmox-lxc": "Proxmox LXC enrollment",
   "direct-host": "Direct host enrollment",
+  prometheus: "Prometheus",
 };
 
 export const TYPE_HELP: Record<CredentialType, string> = {
@@ -14,6 +15,7 @@ export const TYPE_HELP: Record<CredentialType, string> = {
   gethomepage: "Read-only fleet summary for a gethomepage dashboard widget.",
   "proxmox-lxc": "A Proxmox VE node enrolls its LXC containers as hosts with this token.",
   "direct-host": "A machine enrolls itself as a host with this token.",
+  prometheus: "A Prometheus server scrapes fleet, host, ingest and plugin metrics from /api/v1/metrics.",
 };
 
 /** Types that create hosts, and so take a default group and a daily quota. */
@@ -118,6 +120,22 @@ export function homepageYaml(server: string, key: string, secret: string): strin
     "          label: Need updates",
     "        - field: security_updates",
     "          label: Security updates",
+  ].join("\n");
+}
+
+/** A prometheus.yml scrape job for `/api/v1/metrics` at `server` (an origin such as https://pm.lan). */
+export function prometheusScrapeConfig(server: string, key: string, secret: string): string {
+  const url = new URL(server);
+  return [
+    "scrape_configs:",
+    "  - job_name: patchmon",
+    `    scheme: ${url.protocol.replace(":", "")}`,
+    "    metrics_path: /api/v1/metrics",
+    "    basic_auth:",
+    `      username: ${key}`,
+    `      password: ${secret}`,
+    "    static_configs:",
+    `      - targets: ["${url.host}"]`,
   ].join("\n");
 }
 
