@@ -14,6 +14,7 @@ packages=(
   notifier-ntfy
   integration-gethomepage
   integration-prometheus
+  integration-ansible
   hostile-notifier
   hostile-collector
   future-api
@@ -25,7 +26,7 @@ if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed | grep 
 fi
 
 if [ "${1:-}" = "--first-party" ]; then
-  packages=(notifier-webhook notifier-ntfy integration-gethomepage integration-prometheus)
+  packages=(notifier-webhook notifier-ntfy integration-gethomepage integration-prometheus integration-ansible)
 fi
 
 args=()

@@ -17,6 +17,7 @@ const FIRST_PARTY: &[&str] = &[
     "notifier-ntfy",
     "integration-gethomepage",
     "integration-prometheus",
+    "integration-ansible",
 ];
 
 fn main() {

@@ -212,6 +212,7 @@ fn host_summary(host: crate::services::HostSummary) -> wit_integration::fleet::H
         security_updates: host.security_updates,
         groups: host.groups,
         last_seen: host.last_seen,
+        ip: host.ip,
     }
 }
 

@@ -80,6 +80,7 @@ mod tests {
             security_updates: security,
             groups: Vec::new(),
             last_seen: None,
+            ip: None,
         }
     }
 

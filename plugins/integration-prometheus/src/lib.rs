@@ -282,6 +282,7 @@ mod tests {
             security_updates: security,
             groups: Vec::new(),
             last_seen: None,
+            ip: None,
         }
     }
 

@@ -50,6 +50,8 @@ pub struct HostSummary {
     pub groups: Vec<String>,
     /// Last report, RFC 3339.
     pub last_seen: Option<String>,
+    /// Primary IP address, if reported.
+    pub ip: Option<String>,
 }
 
 /// Fleet-wide counters.

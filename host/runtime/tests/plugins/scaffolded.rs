@@ -32,6 +32,7 @@ fn host(id: &str, outdated: u32, security: u32) -> HostSummary {
         security_updates: security,
         groups: vec!["web".into()],
         last_seen: Some("2026-01-01T00:00:00Z".into()),
+        ip: Some("192.0.2.10".into()),
     }
 }
 

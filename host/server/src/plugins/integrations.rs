@@ -1,6 +1,6 @@
 //! Routes at fixed, documented paths answered by first-party integration plugins: PatchMon's
-//! gethomepage widget API (`/api/v1/gethomepage/stats` and `/health`) and the Prometheus scrape
-//! target (`/api/v1/metrics`). The server checks the credential (HTTP Basic, with PatchMon's
+//! gethomepage widget API (`/api/v1/gethomepage/stats` and `/health`), the Prometheus scrape
+//! target (`/api/v1/metrics`) and the Ansible dynamic inventory (`/api/v1/ansible/inventory`). The server checks the credential (HTTP Basic, with PatchMon's
 //! error messages) and hands the plugin what it may not read itself.
 
 use axum::extract::State;
@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use super::mount::{call_route, into_response};
 use super::registry::CallError;
 use crate::app::AppState;
-use crate::credentials::{ApiCredential, CredentialType};
+use crate::credentials::{ApiCredential, CredentialType, Scope};
 use crate::http::route::{get, Access, Route};
 use crate::http::{Error, Result};
 
@@ -20,6 +20,8 @@ use crate::http::{Error, Result};
 pub const GETHOMEPAGE: &str = "integration-gethomepage";
 /// The plugin answering `/metrics`.
 pub const PROMETHEUS: &str = "integration-prometheus";
+/// The plugin answering `/ansible/inventory`.
+pub const ANSIBLE: &str = "integration-ansible";
 
 /// Header carrying the authenticated credential's name to the plugin.
 const CREDENTIAL_HEADER: &str = "x-patchmon-credential";
@@ -46,7 +48,7 @@ async fn forward(
     }
 }
 
-fn widget_request(credential: &ApiCredential, path: &str) -> HttpExchange {
+fn credential_request(credential: &ApiCredential, path: &str) -> HttpExchange {
     HttpExchange {
         method: "GET".into(),
         path: path.into(),
@@ -59,7 +61,7 @@ async fn gethomepage_stats(
     State(state): State<AppState>,
     credential: ApiCredential,
 ) -> Result<Response> {
-    let request = widget_request(&credential, "/stats");
+    let request = credential_request(&credential, "/stats");
     forward(
         &state,
         GETHOMEPAGE,
@@ -74,7 +76,7 @@ async fn gethomepage_health(
     State(state): State<AppState>,
     credential: ApiCredential,
 ) -> Result<Response> {
-    let request = widget_request(&credential, "/health");
+    let request = credential_request(&credential, "/health");
     forward(
         &state,
         GETHOMEPAGE,
@@ -119,6 +121,21 @@ async fn metrics(State(state): State<AppState>, credential: ApiCredential) -> Re
     .await
 }
 
+async fn ansible_inventory(
+    State(state): State<AppState>,
+    credential: ApiCredential,
+) -> Result<Response> {
+    let request = credential_request(&credential, "/inventory");
+    forward(
+        &state,
+        ANSIBLE,
+        "Ansible",
+        request,
+        "Failed to build the inventory",
+    )
+    .await
+}
+
 pub fn routes() -> Vec<Route> {
     let widget = || Access::ApiCredential(CredentialType::GetHomepage, None);
     vec![
@@ -139,6 +156,12 @@ pub fn routes() -> Vec<Route> {
             Access::ApiCredential(CredentialType::Prometheus, None),
             "Fleet, per-host, ingest and plugin metrics in the Prometheus text format",
             metrics,
+        ),
+        get(
+            "/ansible/inventory",
+            Access::ApiCredential(CredentialType::Api, Some(Scope::new("host", "get"))),
+            "The fleet as an Ansible dynamic inventory (host groups become Ansible groups)",
+            ansible_inventory,
         ),
     ]
     .into_iter()

@@ -102,6 +102,7 @@ fn summary(
         groups: groups.into_iter().map(|g| g.name).collect(),
         // Pending hosts carry their creation time here until they first report.
         last_seen: (host.status != "pending").then(|| host.last_update.to_rfc3339()),
+        ip: host.ip.clone().filter(|ip| !ip.is_empty()),
     }
 }
 
