@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A 10,000-host fleet on SQLite: seeds hosts, packages and repositories straight into the
-# database of a running server, then measures the scoped integration API
-# (`GET /api/v1/api/hosts?include=stats`, HTTP Basic) with wrk and the dashboard's
-# time-to-interactive in headless Chromium.
+# database of a running server, then measures with wrk the integration endpoints (scoped API
+# `GET /api/v1/api/hosts?include=stats`, gethomepage stats, Prometheus metrics; HTTP Basic) and
+# the dashboard's time-to-interactive in headless Chromium.
 #
 # Usage: bench/fleet-10k.sh [duration_seconds]
 #   PATCHMON_SERVER_BIN  server binary (default target/release/patchmon-server, built if missing)
@@ -34,11 +34,19 @@ curl -sf -X POST "$base/api/v1/auth/setup-admin" -H 'content-type: application/j
   -d '{"firstName":"Ada","lastName":"Admin","username":"e2e-admin","email":"e2e-admin@example.com","password":"Adm1n!e2e-Passw0rd"}' >/dev/null
 token=$(curl -sf -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
   -d '{"username":"e2e-admin","password":"Adm1n!e2e-Passw0rd"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
-credential=$(curl -sf -X POST "$base/api/v1/auto-enrollment/tokens" -H "authorization: Bearer $token" \
-  -H 'content-type: application/json' \
-  -d '{"token_name":"bench","metadata":{"integration_type":"api"},"scopes":{"host":["get"]}}')
-key=$(echo "$credential" | sed -E 's/.*"token_key":"([^"]+)".*/\1/')
-secret=$(echo "$credential" | sed -E 's/.*"token_secret":"([^"]+)".*/\1/')
+# Prints `Basic <base64 key:secret>` for a new credential of type $1 (scopes in $2, if any).
+basic_for() {
+  local created
+  created=$(curl -sf -X POST "$base/api/v1/auto-enrollment/tokens" -H "authorization: Bearer $token" \
+    -H 'content-type: application/json' \
+    -d "{\"token_name\":\"bench-$1\",\"metadata\":{\"integration_type\":\"$1\"}${2:+,\"scopes\":$2}}")
+  printf 'Basic %s' "$(printf '%s:%s' \
+    "$(echo "$created" | sed -E 's/.*"token_key":"([^"]+)".*/\1/')" \
+    "$(echo "$created" | sed -E 's/.*"token_secret":"([^"]+)".*/\1/')" | base64 -w0)"
+}
+api_basic=$(basic_for api '{"host":["get"]}')
+widget_basic=$(basic_for gethomepage)
+scraper_basic=$(basic_for prometheus)
 
 # Timestamps in the format the server itself writes.
 db="$data/patchmon.db"
@@ -73,14 +81,18 @@ COMMIT;
 SQL
 echo "seeded $hosts hosts x $per_host packages in $(( ($(date +%s%N) - seed_start) / 1000000 )) ms"
 
-basic=$(printf '%s:%s' "$key" "$secret" | base64 -w0)
-bytes=$(curl -sf -H "authorization: Basic $basic" "$base/api/v1/api/hosts?include=stats" | wc -c)
-echo "== GET /api/v1/api/hosts?include=stats ($hosts hosts, $bytes bytes), 4 connections"
-wrk -t2 -c4 -d"${duration}s" --latency -H "Authorization: Basic $basic" "$base/api/v1/api/hosts?include=stats" \
-  | grep -E 'Latency|50%|99%|Requests/sec|Non-2xx'
-echo "== GET /api/v1/api/hosts (no stats), 4 connections"
-wrk -t2 -c4 -d"${duration}s" --latency -H "Authorization: Basic $basic" "$base/api/v1/api/hosts" \
-  | grep -E 'Latency|50%|99%|Requests/sec|Non-2xx'
+measure() {
+  local label=$1 auth=$2 path=$3
+  local bytes
+  bytes=$(curl -sf -H "authorization: $auth" "$base$path" | wc -c)
+  echo "== $label: GET $path ($hosts hosts, $bytes bytes), 4 connections"
+  wrk -t2 -c4 -d"${duration}s" --latency -H "Authorization: $auth" "$base$path" \
+    | grep -E 'Latency|50%|99%|Requests/sec|Non-2xx'
+}
+measure "scoped API with stats" "$api_basic" "/api/v1/api/hosts?include=stats"
+measure "scoped API" "$api_basic" "/api/v1/api/hosts"
+measure "gethomepage stats" "$widget_basic" "/api/v1/gethomepage/stats"
+measure "Prometheus metrics" "$scraper_basic" "/api/v1/metrics"
 echo "== dashboard time-to-interactive"
 (cd tests/e2e && PATCHMON_URL="$base" E2E_TTI_BUDGET_MS=1000 node perf/time-to-interactive.mjs)
 echo "rss_kb $(awk '/VmRSS/ {print $2}' /proc/$pid/status)"

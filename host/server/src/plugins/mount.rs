@@ -88,16 +88,16 @@ pub async fn call_route(
 ) -> Result<Option<HttpExchange>, CallError> {
     state
         .plugins
-        .call(id, move |plugin, settings| {
-            let LoadedPlugin::Integration(integration) = plugin else {
+        .call(id, move |loaded| {
+            let LoadedPlugin::Integration(integration) = &loaded.plugin else {
                 return Ok(None);
             };
-            let declared = integration
-                .routes(settings)?
+            let declared = loaded
+                .integration_routes(integration)?
                 .iter()
                 .any(|r| r.method.eq_ignore_ascii_case(&request.method) && r.path == request.path);
             match declared {
-                true => integration.handle(settings, &request).map(Some),
+                true => integration.handle(&loaded.settings, &request).map(Some),
                 false => Ok(None),
             }
         })

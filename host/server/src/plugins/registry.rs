@@ -8,9 +8,10 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use patchmon_runtime::types::Route;
 use patchmon_runtime::{
-    LoadedPlugin, PluginMetrics, PluginPackage, PluginSettings, Runtime, RuntimeConfig,
-    RuntimeError,
+    IntegrationPlugin, LoadedPlugin, PluginMetrics, PluginPackage, PluginSettings, Runtime,
+    RuntimeConfig, RuntimeError,
 };
 
 use super::store::{self, PluginRow};
@@ -46,6 +47,22 @@ pub struct Loaded {
     pub settings: PluginSettings,
     pub enabled: bool,
     revision: DateTime<Utc>,
+    /// An integration's routes, asked once per loaded handle (a reload asks again).
+    routes: OnceLock<Vec<Route>>,
+}
+
+impl Loaded {
+    /// The routes `integration` (this handle's plugin) declares.
+    pub fn integration_routes(
+        &self,
+        integration: &IntegrationPlugin,
+    ) -> Result<&[Route], RuntimeError> {
+        if let Some(routes) = self.routes.get() {
+            return Ok(routes);
+        }
+        let routes = integration.routes(&self.settings)?;
+        Ok(self.routes.get_or_init(|| routes))
+    }
 }
 
 pub struct PluginRegistry {
@@ -151,6 +168,7 @@ impl PluginRegistry {
             settings,
             enabled: row.enabled,
             revision: row.updated_at,
+            routes: OnceLock::new(),
         });
         self.loaded
             .write()
@@ -169,13 +187,13 @@ impl PluginRegistry {
     pub async fn call<T, F>(&self, id: &str, work: F) -> Result<T, CallError>
     where
         T: Send + 'static,
-        F: FnOnce(&LoadedPlugin, &PluginSettings) -> Result<T, RuntimeError> + Send + 'static,
+        F: FnOnce(&Loaded) -> Result<T, RuntimeError> + Send + 'static,
     {
         let loaded = self.get(id).await?;
         if !loaded.enabled {
             return Err(CallError::Disabled);
         }
-        self.call_loaded(id, loaded, work).await
+        self.run(id, loaded, work).await
     }
 
     /// Like [`call`](Self::call) but also for a disabled plugin (an administrator's test call).
@@ -189,7 +207,18 @@ impl PluginRegistry {
         T: Send + 'static,
         F: FnOnce(&LoadedPlugin, &PluginSettings) -> Result<T, RuntimeError> + Send + 'static,
     {
-        let outcome = tokio::task::spawn_blocking(move || work(&loaded.plugin, &loaded.settings))
+        self.run(id, loaded, move |loaded| {
+            work(&loaded.plugin, &loaded.settings)
+        })
+        .await
+    }
+
+    async fn run<T, F>(&self, id: &str, loaded: Arc<Loaded>, work: F) -> Result<T, CallError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Loaded) -> Result<T, RuntimeError> + Send + 'static,
+    {
+        let outcome = tokio::task::spawn_blocking(move || work(&loaded))
             .await
             .map_err(|e| CallError::Load(format!("the plugin call panicked: {e}")))?;
         let counter = self.failure_counter(id);

@@ -106,11 +106,13 @@ backend_tests! {
             assert!(first.contains(&expected), "missing {expected:?} in {first:#?}");
         }
 
-        // A scrape calls the plugin twice (its routes, then the answer), counted from the next
-        // scrape on.
+        // The first scrape called the plugin twice (its routes, asked once per load, then the
+        // answer); calls are counted from the next scrape on.
         let (status, body) = scraper.get(&server, "/api/v1/metrics").await;
         assert_eq!(status, StatusCode::OK);
         assert!(lines(&body).contains(&"patchmon_plugin_calls_total{plugin=\"integration-prometheus\"} 2".to_string()), "{body}");
+        let (_, body) = scraper.get(&server, "/api/v1/metrics").await;
+        assert!(lines(&body).contains(&"patchmon_plugin_calls_total{plugin=\"integration-prometheus\"} 3".to_string()), "routes are not asked again: {body}");
     }
 
     async fn metrics_need_a_prometheus_credential_and_the_plugin(backend: Backend) {
