@@ -15,6 +15,7 @@ packages=(
   integration-gethomepage
   integration-prometheus
   integration-ansible
+  integration-enrollment
   hostile-notifier
   hostile-collector
   future-api
@@ -26,7 +27,7 @@ if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed | grep 
 fi
 
 if [ "${1:-}" = "--first-party" ]; then
-  packages=(notifier-webhook notifier-ntfy integration-gethomepage integration-prometheus integration-ansible)
+  packages=(notifier-webhook notifier-ntfy integration-gethomepage integration-prometheus integration-ansible integration-enrollment)
 fi
 
 args=()

@@ -18,6 +18,7 @@ const FIRST_PARTY: &[&str] = &[
     "integration-gethomepage",
     "integration-prometheus",
     "integration-ansible",
+    "integration-enrollment",
 ];
 
 fn main() {

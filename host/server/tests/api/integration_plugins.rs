@@ -1,7 +1,7 @@
 //! The first-party integration plugins behind fixed paths, over HTTP Basic credentials: the
 //! gethomepage widget API (`/api/v1/gethomepage/*`), the Prometheus scrape target
-//! (`/api/v1/metrics`) and the Ansible inventory (`/api/v1/ansible/inventory`), over a fleet
-//! that reported through the real agent endpoint.
+//! (`/api/v1/metrics`), the Ansible inventory (`/api/v1/ansible/inventory`) and the enrollment
+//! scripts, over a fleet that reported through the real agent endpoint.
 
 use crate::common::integrations::{self, call};
 use crate::common::{fleet, Backend, TestServer};
@@ -159,5 +159,24 @@ backend_tests! {
         let deleter = integrations::api(&admin, json!({"host": ["delete"]})).await;
         let (status, _) = deleter.get(&server, "/api/v1/ansible/inventory").await;
         assert_eq!(status, StatusCode::FORBIDDEN, "host:get is required");
+    }
+}
+
+backend_tests! {
+    async fn enrollment_scripts_come_from_their_plugin(backend: Backend) {
+        let server = TestServer::start(backend).await;
+        let admin = server.admin().await;
+        let token = integrations::enrollment(&admin, json!({})).await;
+        let path = format!("/api/v1/auto-enrollment/script?type=proxmox-lxc&token_key={}&token_secret={}", token.key, token.secret);
+        let (status, script) = call(&server, Method::GET, &path, None, &[], None).await;
+        assert_eq!(status, StatusCode::OK);
+        let script = script.as_str().expect("script text");
+        assert!(script.starts_with("#!/bin/bash\n"), "{script}");
+        assert!(script.contains(&format!("export AUTO_ENROLLMENT_KEY='{}'", token.key)), "{script}");
+
+        let (status, _) = admin.post("/api/v1/plugins/integration-enrollment/disable", json!({})).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) = call(&server, Method::GET, &path, None, &[], None).await;
+        assert_eq!((status, body["error"].clone()), (StatusCode::SERVICE_UNAVAILABLE, json!("The enrollment scripts integration is disabled")));
     }
 }

@@ -66,7 +66,7 @@ backend_tests! {
         let (status, body) = admin.get("/api/v1/plugins").await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let ids: Vec<&str> = body["plugins"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
-        assert_eq!(ids, ["integration-ansible", "integration-gethomepage", "integration-prometheus", "notifier-ntfy", "notifier-webhook"]);
+        assert_eq!(ids, ["integration-ansible", "integration-enrollment", "integration-gethomepage", "integration-prometheus", "notifier-ntfy", "notifier-webhook"]);
 
         let (_, webhook) = admin.get("/api/v1/plugins/notifier-webhook").await;
         assert_eq!(webhook["builtin"], true);
