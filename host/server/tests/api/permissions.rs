@@ -3,6 +3,7 @@
 
 use crate::common::integrations::{self, call};
 use crate::common::{Backend, TestServer, ADMIN_PASSWORD};
+use patchmon_server::credentials::CredentialType;
 use patchmon_server::http::Access;
 use patchmon_server::rbac::{
     built_in_permissions, ADMIN, HOST_MANAGER, READONLY, SUPERADMIN, USER,
@@ -64,6 +65,7 @@ backend_tests! {
         let full_scopes = json!({"host": ["get", "put", "patch", "update", "delete"]});
         let api = integrations::api(&superadmin, full_scopes).await;
         let widget = integrations::create(&superadmin, json!({"metadata": {"integration_type": "gethomepage"}})).await;
+        let scraper = integrations::create(&superadmin, json!({"metadata": {"integration_type": "prometheus"}})).await;
         let enroller = integrations::enrollment(&superadmin, json!({})).await;
         for route in &routes {
             if route.access == Access::Public {
@@ -90,11 +92,16 @@ backend_tests! {
                 let (status, _) = call(&server, route.method.clone(), &path, Some(&api.basic()), &[], None).await;
                 assert_eq!(status, StatusCode::UNAUTHORIZED, "api credential on {} {path}", route.method);
             }
-            if let Access::ApiCredential(..) = route.access {
-                let (status, body) = widget.send(&server, route.method.clone(), &path).await;
-                assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("Invalid API key type")), "gethomepage credential on {} {path}", route.method);
-                let (status, body) = api.send(&server, route.method.clone(), &path).await;
-                assert!(status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN, "api credential on {} {path}: {status} {body}", route.method);
+            // Each integration route takes its own credential type and refuses the others.
+            if let Access::ApiCredential(kind, _) = route.access {
+                for (credential_kind, credential) in [(CredentialType::Api, &api), (CredentialType::GetHomepage, &widget), (CredentialType::Prometheus, &scraper)] {
+                    let (status, body) = credential.send(&server, route.method.clone(), &path).await;
+                    if credential_kind == kind {
+                        assert!(status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN, "{credential_kind:?} credential on {} {path}: {status} {body}", route.method);
+                    } else {
+                        assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("Invalid API key type")), "{credential_kind:?} credential on {} {path}", route.method);
+                    }
+                }
                 checked += 1;
             }
             if route.access == Access::EnrollmentToken {
