@@ -123,6 +123,9 @@ fn gauge(out: &mut String, name: &'static str, help: &str, value: u32) {
     Family::new(out, name, "gauge", help).sample(&[], value.into());
 }
 
+/// A metric family drawn from each item of a list: name, help, value of one item.
+type Series<T> = (&'static str, &'static str, fn(&T) -> u64);
+
 /// The whole exposition.
 pub fn exposition(
     figures: &FleetOverview,
@@ -187,7 +190,7 @@ pub fn exposition(
         family.sample(&[("os_type", &share.os_type)], share.hosts.into());
     }
 
-    let per_host: [(&'static str, &str, fn(&HostSummary) -> u64); 3] = [
+    let per_host: [Series<HostSummary>; 3] = [
         (
             "patchmon_host_outdated_packages",
             "Packages with an available update on the host.",
@@ -232,7 +235,7 @@ pub fn exposition(
     )
     .sample(&[], ingest.pings);
 
-    let per_plugin: [(&'static str, &str, fn(&PluginCounters) -> u64); 4] = [
+    let per_plugin: [Series<PluginCounters>; 4] = [
         (
             "patchmon_plugin_calls_total",
             "Calls into each plugin by this server process.",
