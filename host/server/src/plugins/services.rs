@@ -141,16 +141,22 @@ struct OverviewCounts {
     reports_last_24h: i64,
 }
 
-/// Package counts are over active hosts; distinct packages, as the dashboard counts them.
+/// Host counts are over active hosts; package counts are distinct packages, as the dashboard
+/// counts them. Written as `EXISTS` probes so each is a walk of the partial "outdated" indexes
+/// (migration 0005), not a scan of every package row.
 const OVERVIEW: &str = "SELECT \
     (SELECT COUNT(*) FROM hosts WHERE status = 'active') AS active_hosts, \
     (SELECT COUNT(*) FROM hosts WHERE status = 'pending') AS awaiting_data_hosts, \
-    (SELECT COUNT(DISTINCT hp.host_id) FROM host_packages hp JOIN hosts h ON h.id = hp.host_id \
-        WHERE h.status = 'active' AND hp.needs_update) AS hosts_needing_updates, \
-    (SELECT COUNT(DISTINCT hp.host_id) FROM host_packages hp JOIN hosts h ON h.id = hp.host_id \
-        WHERE h.status = 'active' AND hp.needs_update AND hp.is_security_update) AS hosts_with_security_updates, \
-    (SELECT COUNT(DISTINCT package_id) FROM host_packages WHERE needs_update) AS outdated_packages, \
-    (SELECT COUNT(DISTINCT package_id) FROM host_packages WHERE needs_update AND is_security_update) AS security_packages, \
+    (SELECT COUNT(*) FROM hosts h WHERE h.status = 'active' AND EXISTS \
+        (SELECT 1 FROM host_packages hp WHERE hp.host_id = h.id AND hp.needs_update)) AS hosts_needing_updates, \
+    (SELECT COUNT(*) FROM hosts h WHERE h.status = 'active' AND EXISTS \
+        (SELECT 1 FROM host_packages hp WHERE hp.host_id = h.id AND hp.needs_update AND hp.is_security_update)) \
+        AS hosts_with_security_updates, \
+    (SELECT COUNT(*) FROM packages p WHERE EXISTS \
+        (SELECT 1 FROM host_packages hp WHERE hp.package_id = p.id AND hp.needs_update)) AS outdated_packages, \
+    (SELECT COUNT(*) FROM packages p WHERE EXISTS \
+        (SELECT 1 FROM host_packages hp WHERE hp.package_id = p.id AND hp.needs_update AND hp.is_security_update)) \
+        AS security_packages, \
     (SELECT COUNT(*) FROM repositories WHERE is_active) AS active_repositories, \
     (SELECT COUNT(*) FROM update_history WHERE status = 'success' AND timestamp >= $1) AS reports_last_24h";
 
