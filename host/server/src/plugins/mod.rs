@@ -210,8 +210,8 @@ async fn set_config(
         let candidate = merged.clone();
         let problems = state
             .plugins
-            .call_loaded(&id, loaded, move |plugin, settings| match plugin {
-                LoadedPlugin::Notifier(n) => n.validate_config(settings, &candidate),
+            .call_loaded(&id, loaded, move |loaded| match &loaded.plugin {
+                LoadedPlugin::Notifier(n) => n.validate_config(&loaded.settings, &candidate),
                 _ => Ok(Vec::new()),
             })
             .await?;
@@ -320,12 +320,12 @@ async fn test(State(state): State<AppState>, Path(id): Path<String>) -> Result<J
     let loaded = state.plugins.get(&id).await?;
     let outcome = state
         .plugins
-        .call_loaded(&id, loaded, |plugin, settings| match plugin {
+        .call_loaded(&id, loaded, |loaded| match &loaded.plugin {
             LoadedPlugin::Notifier(n) => n
-                .deliver(settings, &test_event())
+                .deliver(&loaded.settings, &test_event())
                 .map(|()| "Test notification delivered".to_string()),
             LoadedPlugin::Integration(i) => i
-                .info(settings)
+                .info(&loaded.settings)
                 .map(|info| format!("{} {} responded", info.name, info.version)),
             LoadedPlugin::Collector(_) => Ok("Collector plugins run on agents".to_string()),
             LoadedPlugin::Scanner(_) => Ok("Scanner plugins run on agents".to_string()),

@@ -193,7 +193,7 @@ impl PluginRegistry {
         if !loaded.enabled {
             return Err(CallError::Disabled);
         }
-        self.run(id, loaded, work).await
+        self.call_loaded(id, loaded, work).await
     }
 
     /// Like [`call`](Self::call) but also for a disabled plugin (an administrator's test call).
@@ -203,17 +203,6 @@ impl PluginRegistry {
         loaded: Arc<Loaded>,
         work: F,
     ) -> Result<T, CallError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&LoadedPlugin, &PluginSettings) -> Result<T, RuntimeError> + Send + 'static,
-    {
-        self.run(id, loaded, move |loaded| {
-            work(&loaded.plugin, &loaded.settings)
-        })
-        .await
-    }
-
-    async fn run<T, F>(&self, id: &str, loaded: Arc<Loaded>, work: F) -> Result<T, CallError>
     where
         T: Send + 'static,
         F: FnOnce(&Loaded) -> Result<T, RuntimeError> + Send + 'static,
