@@ -101,6 +101,20 @@ pub struct FleetOverview {
     pub os_distribution: Vec<OsShare>,
 }
 
+impl FleetStats {
+    /// The counters over `hosts`.
+    pub fn of(hosts: &[HostSummary]) -> FleetStats {
+        let count = |keep: fn(&HostSummary) -> bool| hosts.iter().filter(|h| keep(h)).count();
+        FleetStats {
+            total_hosts: hosts.len() as u32,
+            hosts_needing_updates: count(|h| h.outdated_packages > 0) as u32,
+            hosts_with_security_updates: count(|h| h.security_updates > 0) as u32,
+            total_outdated_packages: hosts.iter().map(|h| h.outdated_packages).sum(),
+            total_security_updates: hosts.iter().map(|h| h.security_updates).sum(),
+        }
+    }
+}
+
 /// Read-only fleet access for integrations (capability `fleet-read`). The
 /// server scopes what each plugin sees by `plugin_id`.
 pub trait FleetReader: Send + Sync {
@@ -109,8 +123,10 @@ pub trait FleetReader: Send + Sync {
     /// One visible host.
     fn get_host(&self, plugin_id: &str, host_id: &str)
         -> Result<Option<HostSummary>, ServiceError>;
-    /// Counters over visible hosts.
-    fn stats(&self, plugin_id: &str) -> Result<FleetStats, ServiceError>;
+    /// Counters over visible hosts (by default, added up from [`list_hosts`](Self::list_hosts)).
+    fn stats(&self, plugin_id: &str) -> Result<FleetStats, ServiceError> {
+        Ok(FleetStats::of(&self.list_hosts(plugin_id)?))
+    }
     /// Dashboard figures over visible hosts.
     fn overview(&self, plugin_id: &str) -> Result<FleetOverview, ServiceError>;
 }

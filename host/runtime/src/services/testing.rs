@@ -4,8 +4,8 @@
 use std::sync::Mutex;
 
 use super::{
-    Enroller, Enrollment, EnrollmentRequest, FleetOverview, FleetReader, FleetStats, HostSummary,
-    MailMessage, Mailer, ServiceError,
+    Enroller, Enrollment, EnrollmentRequest, FleetOverview, FleetReader, HostSummary, MailMessage,
+    Mailer, ServiceError,
 };
 
 /// A fixed list of hosts, visible to every plugin.
@@ -28,20 +28,6 @@ impl FleetReader for StaticFleet {
         host_id: &str,
     ) -> Result<Option<HostSummary>, ServiceError> {
         Ok(self.hosts.iter().find(|h| h.id == host_id).cloned())
-    }
-
-    fn stats(&self, _plugin_id: &str) -> Result<FleetStats, ServiceError> {
-        let mut stats = FleetStats {
-            total_hosts: self.hosts.len() as u32,
-            ..FleetStats::default()
-        };
-        for host in &self.hosts {
-            stats.hosts_needing_updates += u32::from(host.outdated_packages > 0);
-            stats.hosts_with_security_updates += u32::from(host.security_updates > 0);
-            stats.total_outdated_packages += host.outdated_packages;
-            stats.total_security_updates += host.security_updates;
-        }
-        Ok(stats)
     }
 
     fn overview(&self, _plugin_id: &str) -> Result<FleetOverview, ServiceError> {

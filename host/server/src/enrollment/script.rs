@@ -3,7 +3,7 @@
 //! credential; the first-party `integration-enrollment` plugin renders the script.
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::Response;
 use patchmon_runtime::types::HttpExchange;
 use serde::Deserialize;
@@ -12,14 +12,10 @@ use super::auth::{self, KEY_HEADER, SECRET_HEADER};
 use crate::app::AppState;
 use crate::credentials::ip;
 use crate::http::{ClientIp, Error, Result, StoreContext};
-use crate::plugins::mount::{call_route, into_response};
-use crate::plugins::registry::CallError;
+use crate::plugins::integrations;
 
 /// Script types, served by the first-party `integration-enrollment` plugin at `/<type>`.
 const SCRIPT_TYPES: &[&str] = &["proxmox-lxc", "direct-host"];
-
-/// The plugin rendering the scripts.
-pub const PLUGIN_ID: &str = "integration-enrollment";
 
 #[derive(Deserialize)]
 pub struct ScriptQuery {
@@ -87,16 +83,14 @@ pub async fn script(
         ],
         ..HttpExchange::default()
     };
-    let mut response = match call_route(&state, PLUGIN_ID, request).await {
-        Ok(Some(script)) => into_response(script),
-        Err(CallError::NotFound | CallError::Disabled) => {
-            return Err(Error::status(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The enrollment scripts integration is disabled",
-            ))
-        }
-        Ok(None) | Err(_) => return Err(Error::internal("Failed to serve enrollment script")),
-    };
+    let mut response = integrations::forward(
+        &state,
+        integrations::ENROLLMENT,
+        "enrollment scripts",
+        request,
+        "Failed to serve enrollment script",
+    )
+    .await?;
     // The script embeds the credential: never cached on the way.
     let headers = response.headers_mut();
     headers.insert(

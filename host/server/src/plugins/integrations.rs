@@ -1,6 +1,7 @@
 //! Routes at fixed, documented paths answered by first-party integration plugins: PatchMon's
 //! gethomepage widget API (`/api/v1/gethomepage/stats` and `/health`), the Prometheus scrape
-//! target (`/api/v1/metrics`) and the Ansible dynamic inventory (`/api/v1/ansible/inventory`). The server checks the credential (HTTP Basic, with PatchMon's
+//! target (`/api/v1/metrics`) and the Ansible dynamic inventory (`/api/v1/ansible/inventory`);
+//! [`forward`] also serves the enrollment scripts for `crate::enrollment`. The server checks the credential (HTTP Basic, with PatchMon's
 //! error messages) and hands the plugin what it may not read itself.
 
 use axum::extract::State;
@@ -22,12 +23,15 @@ pub const GETHOMEPAGE: &str = "integration-gethomepage";
 pub const PROMETHEUS: &str = "integration-prometheus";
 /// The plugin answering `/ansible/inventory`.
 pub const ANSIBLE: &str = "integration-ansible";
+/// The plugin rendering the `/auto-enrollment/script` scripts.
+pub const ENROLLMENT: &str = "integration-enrollment";
 
 /// Header carrying the authenticated credential's name to the plugin.
 const CREDENTIAL_HEADER: &str = "x-patchmon-credential";
 
-/// Ask first-party plugin `plugin` (named `name` in messages) to answer `request`.
-async fn forward(
+/// Ask first-party plugin `plugin` (named `name` in messages) to answer `request`: 503 while it
+/// is disabled, 500 with `failure` when it cannot answer.
+pub async fn forward(
     state: &AppState,
     plugin: &str,
     name: &str,
@@ -57,34 +61,28 @@ fn credential_request(credential: &ApiCredential, path: &str) -> HttpExchange {
     }
 }
 
+async fn gethomepage(
+    state: &AppState,
+    credential: &ApiCredential,
+    path: &str,
+    failure: &str,
+) -> Result<Response> {
+    let request = credential_request(credential, path);
+    forward(state, GETHOMEPAGE, "gethomepage", request, failure).await
+}
+
 async fn gethomepage_stats(
     State(state): State<AppState>,
     credential: ApiCredential,
 ) -> Result<Response> {
-    let request = credential_request(&credential, "/stats");
-    forward(
-        &state,
-        GETHOMEPAGE,
-        "gethomepage",
-        request,
-        "Failed to fetch statistics",
-    )
-    .await
+    gethomepage(&state, &credential, "/stats", "Failed to fetch statistics").await
 }
 
 async fn gethomepage_health(
     State(state): State<AppState>,
     credential: ApiCredential,
 ) -> Result<Response> {
-    let request = credential_request(&credential, "/health");
-    forward(
-        &state,
-        GETHOMEPAGE,
-        "gethomepage",
-        request,
-        "Failed to check health",
-    )
-    .await
+    gethomepage(&state, &credential, "/health", "Failed to check health").await
 }
 
 /// The counters only the server sees, in the shape the Prometheus plugin reads.

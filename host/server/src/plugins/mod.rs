@@ -9,7 +9,7 @@ pub mod config;
 pub mod grants;
 pub mod install;
 pub mod integrations;
-pub mod mount;
+mod mount;
 pub mod registry;
 pub mod services;
 pub mod store;

@@ -8,8 +8,8 @@ use std::future::Future;
 use std::sync::Arc;
 
 use patchmon_runtime::services::{
-    Enroller, Enrollment, EnrollmentRequest, FleetOverview, FleetReader, FleetStats, HostSummary,
-    Mailer, OsShare, ServiceError, SmtpMailer, SmtpSecurity, SmtpSettings,
+    Enroller, Enrollment, EnrollmentRequest, FleetOverview, FleetReader, HostSummary, Mailer,
+    OsShare, ServiceError, SmtpMailer, SmtpSecurity, SmtpSettings,
 };
 use serde_json::json;
 use tokio::runtime::Handle;
@@ -120,10 +120,6 @@ impl FleetReader for Fleet {
         Ok(found.pop())
     }
 
-    fn stats(&self, plugin_id: &str) -> Result<FleetStats, ServiceError> {
-        Ok(fleet_stats(&self.list_hosts(plugin_id)?))
-    }
-
     fn overview(&self, _plugin_id: &str) -> Result<FleetOverview, ServiceError> {
         run(&self.handle, "the fleet", overview(&self.store))
     }
@@ -196,19 +192,6 @@ async fn overview(store: &Store) -> Result<FleetOverview, BoxError> {
             })
             .collect(),
     })
-}
-
-/// Counters over `hosts`.
-pub fn fleet_stats(hosts: &[HostSummary]) -> FleetStats {
-    let count =
-        |keep: &dyn Fn(&HostSummary) -> bool| hosts.iter().filter(|h| keep(h)).count() as u32;
-    FleetStats {
-        total_hosts: hosts.len() as u32,
-        hosts_needing_updates: count(&|h| h.outdated_packages > 0),
-        hosts_with_security_updates: count(&|h| h.security_updates > 0),
-        total_outdated_packages: hosts.iter().map(|h| h.outdated_packages).sum(),
-        total_security_updates: hosts.iter().map(|h| h.security_updates).sum(),
-    }
 }
 
 /// Creates pending hosts for integrations such as Proxmox auto-enrollment, with fresh agent
