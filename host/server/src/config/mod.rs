@@ -358,6 +358,12 @@ impl Config {
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(invalid("log_format", "must be text or json".into()));
         }
+        if !matches!(self.smtp_security.as_str(), "starttls" | "tls" | "none") {
+            return Err(invalid(
+                "smtp_security",
+                "must be starttls, tls or none".into(),
+            ));
+        }
         if let Some(key) = self.encryption_key.as_deref().filter(|k| !k.is_empty()) {
             if key.len() < 16 {
                 return Err(invalid(

@@ -55,6 +55,12 @@ fn invalid_values_name_the_variable() {
     )
     .unwrap_err();
     assert!(err.to_string().starts_with("JSON_BODY_LIMIT:"), "{err}");
+    let err = Config::load_from(Path::new("/nonexistent"), &env(&[("SMTP_SECURITY", "ssl")]))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "SMTP_SECURITY: must be starttls, tls or none"
+    );
 }
 
 #[test]

@@ -177,19 +177,19 @@ struct CreateHost {
     expected_platform: Option<String>,
 }
 
-pub(crate) const MAX_NAME: usize = 100;
+const MAX_NAME: usize = 100;
+
+/// A host's friendly name, trimmed, when it is 1 to [`MAX_NAME`] characters long.
+pub(crate) fn valid_friendly_name(name: &str) -> Option<&str> {
+    let name = name.trim();
+    (!name.is_empty() && name.chars().count() <= MAX_NAME).then_some(name)
+}
 
 fn check_friendly_name(name: &str) -> Result<&str> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::bad_request("Friendly name is required"));
-    }
-    if name.chars().count() > MAX_NAME {
-        return Err(Error::bad_request(
-            "Friendly name must be between 1 and 100 characters",
-        ));
-    }
-    Ok(name)
+    valid_friendly_name(name).ok_or_else(|| match name.trim().is_empty() {
+        true => Error::bad_request("Friendly name is required"),
+        false => Error::bad_request("Friendly name must be between 1 and 100 characters"),
+    })
 }
 
 pub(crate) async fn check_groups_exist(state: &AppState, group_ids: &[String]) -> Result<()> {

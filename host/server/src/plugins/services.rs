@@ -18,7 +18,6 @@ use crate::audit::{self, Actor};
 use crate::config::Config;
 use crate::crypto::Keys;
 use crate::hosts::store::{self as hosts, Host, NewHost};
-use crate::hosts::MAX_NAME;
 use crate::scoped_api::store::{self as fleet, PackageCounts};
 use crate::store::Store;
 use crate::with_db;
@@ -217,14 +216,13 @@ impl HostEnroller {
         request: &EnrollmentRequest,
     ) -> Result<Result<Enrollment, ServiceError>, BoxError> {
         let refuse = |message: String| Ok(Err(ServiceError(message)));
-        let name = request
+        let requested = request
             .friendly_name
             .as_deref()
-            .unwrap_or(&request.hostname)
-            .trim();
-        if name.is_empty() || name.chars().count() > MAX_NAME {
-            return refuse(format!("the host name must be 1 to {MAX_NAME} characters"));
-        }
+            .unwrap_or(&request.hostname);
+        let Some(name) = crate::hosts::valid_friendly_name(requested) else {
+            return refuse("the host name must be 1 to 100 characters".into());
+        };
         let machine_id = request
             .machine_id
             .as_deref()
@@ -307,9 +305,10 @@ pub fn mailer(config: &Config) -> Result<Option<SmtpMailer>, ServiceError> {
     let Some(host) = config.smtp_host.as_deref().filter(|h| !h.trim().is_empty()) else {
         return Ok(None);
     };
-    let security = match config.smtp_security.to_ascii_lowercase().as_str() {
-        "none" | "plain" => SmtpSecurity::None,
-        "tls" | "ssl" => SmtpSecurity::Tls,
+    // Config::load accepts only these three.
+    let security = match config.smtp_security.as_str() {
+        "none" => SmtpSecurity::None,
+        "tls" => SmtpSecurity::Tls,
         _ => SmtpSecurity::StartTls,
     };
     let settings = SmtpSettings {
