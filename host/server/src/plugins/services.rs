@@ -4,6 +4,7 @@
 //! Plugin calls run on blocking threads, so these synchronous trait methods drive the async
 //! store with the runtime handle they were built on.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ use crate::audit::{self, Actor};
 use crate::config::Config;
 use crate::crypto::Keys;
 use crate::hosts::store::{self as hosts, Host, NewHost};
-use crate::scoped_api::store::{self as fleet, PackageCounts};
+use crate::scoped_api::store as fleet;
 use crate::store::Store;
 use crate::with_db;
 
@@ -55,14 +56,7 @@ impl Fleet {
             Some(id) => hosts::find(&self.store, id).await?.into_iter().collect(),
             None => fleet::hosts(&self.store, None).await?,
         };
-        let counts = match only {
-            Some(id) => [(
-                id.to_string(),
-                fleet::package_counts(&self.store, id).await?,
-            )]
-            .into(),
-            None => fleet::package_counts_by_host(&self.store).await?,
-        };
+        let counts = outdated_counts(&self.store, only).await?;
         let ids: Vec<String> = hosts.iter().map(|h| h.id.clone()).collect();
         let mut groups = hosts::groups_of(&self.store, &ids).await?;
         Ok(hosts
@@ -80,9 +74,49 @@ impl Fleet {
     }
 }
 
+/// Updates and security updates of one host.
+#[derive(Clone, Copy, Default, sqlx::FromRow)]
+struct OutdatedCounts {
+    updates: i64,
+    security: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct HostOutdated {
+    host_id: String,
+    #[sqlx(flatten)]
+    counts: OutdatedCounts,
+}
+
+/// Per-host update counts (of every host, or of `only`), read from the partial index of
+/// outdated rows (migration 0005) rather than from every package row.
+async fn outdated_counts(
+    store: &Store,
+    only: Option<&str>,
+) -> Result<HashMap<String, OutdatedCounts>, sqlx::Error> {
+    let sql = format!(
+        "SELECT host_id, COUNT(*) AS updates, \
+         COALESCE(SUM(CASE WHEN is_security_update THEN 1 ELSE 0 END), 0) AS security \
+         FROM host_packages WHERE needs_update {} GROUP BY host_id",
+        if only.is_some() {
+            "AND host_id = $1"
+        } else {
+            ""
+        }
+    );
+    let rows = with_db!(store, |db| {
+        let mut query = sqlx::query_as::<_, HostOutdated>(&sql);
+        if let Some(id) = only {
+            query = query.bind(id);
+        }
+        query.fetch_all(db).await
+    })?;
+    Ok(rows.into_iter().map(|r| (r.host_id, r.counts)).collect())
+}
+
 fn summary(
     host: &Host,
-    counts: PackageCounts,
+    counts: OutdatedCounts,
     groups: Vec<hosts::GroupRef>,
     update_interval: i64,
 ) -> HostSummary {
