@@ -104,6 +104,15 @@ pub mod integration {
         return crate::harness::with_active(|h| h.fleet_overview());
     }
 
+    /// A response with `body` as JSON and its content type set.
+    pub fn json_response(status: u16, body: &serde_json::Value) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.to_string().into_bytes(),
+        }
+    }
+
     /// Create a host (capability `enroll`).
     pub fn enroll_host(request: &EnrollmentRequest) -> Result<Enrollment, CapabilityError> {
         #[cfg(target_arch = "wasm32")]

@@ -6,20 +6,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use patchmon_plugin_sdk::integration::{
-    list_hosts, Guest, HostSummary, HttpRequest, HttpResponse, Route,
+    json_response, list_hosts, Guest, HostSummary, HttpRequest, HttpResponse, Route,
 };
 use patchmon_plugin_sdk::{Event, PluginInfo};
 use serde_json::{json, Map, Value};
 
 struct Ansible;
-
-fn respond(status: u16, body: Value) -> HttpResponse {
-    HttpResponse {
-        status,
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: body.to_string().into_bytes(),
-    }
-}
 
 impl Guest for Ansible {
     fn info() -> PluginInfo {
@@ -41,11 +33,14 @@ impl Guest for Ansible {
 
     fn handle(request: HttpRequest) -> HttpResponse {
         if (request.method.as_str(), request.path.as_str()) != ("GET", "/inventory") {
-            return respond(404, json!({ "error": "Route not found" }));
+            return json_response(404, &json!({ "error": "Route not found" }));
         }
         match list_hosts() {
-            Ok(hosts) => respond(200, inventory(&hosts)),
-            Err(e) => respond(500, json!({ "error": format!("fleet unavailable: {e:?}") })),
+            Ok(hosts) => json_response(200, &inventory(&hosts)),
+            Err(e) => json_response(
+                500,
+                &json!({ "error": format!("fleet unavailable: {e:?}") }),
+            ),
         }
     }
 

@@ -6,7 +6,7 @@
 //! The server checks the credential and passes what the script needs in request headers; this
 //! plugin needs no capability.
 
-use patchmon_plugin_sdk::integration::{Guest, HttpRequest, HttpResponse, Route};
+use patchmon_plugin_sdk::integration::{json_response, Guest, HttpRequest, HttpResponse, Route};
 use patchmon_plugin_sdk::{Event, PluginInfo};
 use serde_json::json;
 
@@ -85,13 +85,7 @@ impl Guest for Enrollment {
             .iter()
             .find(|(path, ..)| request.method == "GET" && *path == request.path);
         let Some((_, shebang, file, template)) = script else {
-            return HttpResponse {
-                status: 404,
-                headers: vec![("content-type".into(), "application/json".into())],
-                body: json!({ "error": "Route not found" })
-                    .to_string()
-                    .into_bytes(),
-            };
+            return json_response(404, &json!({ "error": "Route not found" }));
         };
         let settings = ScriptSettings::from_headers(&request.headers);
         HttpResponse {

@@ -6,7 +6,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use patchmon_plugin_sdk::integration::{
-    overview, FleetOverview, Guest, HttpRequest, HttpResponse, Route,
+    json_response, overview, FleetOverview, Guest, HttpRequest, HttpResponse, Route,
 };
 use patchmon_plugin_sdk::{Event, PluginInfo};
 use serde_json::{json, Map, Value};
@@ -18,14 +18,6 @@ const CREDENTIAL_HEADER: &str = "x-patchmon-credential";
 const TOP_OS: usize = 3;
 
 struct GetHomepage;
-
-fn respond(status: u16, body: Value) -> HttpResponse {
-    HttpResponse {
-        status,
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: body.to_string().into_bytes(),
-    }
-}
 
 impl Guest for GetHomepage {
     fn info() -> PluginInfo {
@@ -56,8 +48,8 @@ impl Guest for GetHomepage {
     fn handle(request: HttpRequest) -> HttpResponse {
         match (request.method.as_str(), request.path.as_str()) {
             ("GET", "/stats") => match overview() {
-                Ok(figures) => respond(200, stats(&figures, &now_rfc3339())),
-                Err(_) => respond(500, json!({ "error": "Failed to fetch statistics" })),
+                Ok(figures) => json_response(200, &stats(&figures, &now_rfc3339())),
+                Err(_) => json_response(500, &json!({ "error": "Failed to fetch statistics" })),
             },
             ("GET", "/health") => {
                 let credential = request
@@ -65,12 +57,12 @@ impl Guest for GetHomepage {
                     .iter()
                     .find(|(name, _)| name.eq_ignore_ascii_case(CREDENTIAL_HEADER))
                     .map(|(_, value)| value.as_str());
-                respond(
+                json_response(
                     200,
-                    json!({ "status": "ok", "timestamp": now_rfc3339(), "api_key": credential }),
+                    &json!({ "status": "ok", "timestamp": now_rfc3339(), "api_key": credential }),
                 )
             }
-            _ => respond(404, json!({ "error": "Route not found" })),
+            _ => json_response(404, &json!({ "error": "Route not found" })),
         }
     }
 
