@@ -73,6 +73,12 @@ INSERT INTO host_packages (id, host_id, package_id, current_version, available_v
 SELECT h.id || '-' || p.j, h.id, 'pkg-' || ((h.rowid * 7 + p.j * 13) % 500 + 1), '1.0',
   CASE WHEN p.j % 8 = 0 THEN '2.0' END, p.j % 8 = 0, p.j % 32 = 0, '$now'
 FROM hosts h, p;
+-- The totals the report writer keeps on each host row (migration 0006).
+UPDATE hosts SET
+  package_count = (SELECT COUNT(*) FROM host_packages hp WHERE hp.host_id = hosts.id),
+  outdated_count = (SELECT COUNT(*) FROM host_packages hp WHERE hp.host_id = hosts.id AND hp.needs_update),
+  security_count = (SELECT COUNT(*) FROM host_packages hp
+                    WHERE hp.host_id = hosts.id AND hp.needs_update AND hp.is_security_update);
 INSERT INTO repositories (id, name, url, distribution, components, repo_type, created_at, updated_at)
 VALUES ('repo-1', 'main', 'http://deb.debian.org/debian', 'bookworm', 'main', 'deb', '$now', '$now');
 INSERT INTO host_repositories (id, host_id, repository_id, last_checked)

@@ -7,9 +7,9 @@ use chrono::SecondsFormat;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::store::{self, Arg, HostListRow, HostQuery, Thresholds};
+use super::store::{self, Arg, HostQuery, Thresholds};
 use crate::app::AppState;
-use crate::hosts::store::{groups_of, GroupRef};
+use crate::hosts::store::{groups_of, GroupRef, Host};
 use crate::http::query::{int_param, offset_param, search_param};
 use crate::http::route::{get, perm, Route};
 use crate::http::{Error, Result, StoreContext};
@@ -101,7 +101,7 @@ fn sort_expression(field: &str) -> Option<&'static str> {
         // No compliance scanner reports SSG versions yet, so the column is null for every host.
         "ssg_version" => "LOWER(friendly_name)",
         "status" => "status",
-        "updates" => "updates_count",
+        "updates" => "outdated_count",
         "uptime" => "system_uptime",
         _ => return None,
     })
@@ -122,8 +122,6 @@ fn build_query(q: &ListQuery, t: Thresholds, paged: bool) -> Result<HostQuery> {
         conditions: Vec::new(),
         args: Vec::new(),
         order_by: format!("{sort_expr} {direction}"),
-        join_counts: matches!(sort, "updates" | "security_updates")
-            || matches!(filter, Some("needsUpdates" | "upToDate" | "awaitingData")),
     };
     if let Some(text) = search_param(&q.search) {
         let p = query.arg(Arg::Text(crate::store::like_pattern(&text)));
@@ -168,9 +166,9 @@ fn build_query(q: &ListQuery, t: Thresholds, paged: bool) -> Result<HostQuery> {
     }
     let condition = match filter {
         None => None,
-        Some("needsUpdates") => Some("COALESCE(c.updates, 0) > 0".to_string()),
-        Some("upToDate") => Some("COALESCE(c.total, 0) > 0 AND COALESCE(c.updates, 0) = 0".into()),
-        Some("awaitingData") => Some("COALESCE(c.total, 0) = 0".into()),
+        Some("needsUpdates") => Some("outdated_count > 0".to_string()),
+        Some("upToDate") => Some("package_count > 0 AND outdated_count = 0".into()),
+        Some("awaitingData") => Some("package_count = 0".into()),
         Some("inactive") => {
             let p = query.arg(Arg::Time(t.stale));
             Some(format!(
@@ -231,8 +229,7 @@ fn memberships(groups: &[GroupRef]) -> Vec<Value> {
     groups.iter().map(|g| json!({"host_groups": g})).collect()
 }
 
-fn list_item(row: &HostListRow, groups: &[GroupRef], t: Thresholds, interval: i64) -> Value {
-    let h = &row.host;
+fn list_item(h: &Host, groups: &[GroupRef], t: Thresholds, interval: i64) -> Value {
     let is_stale = h.status == "active" && h.last_update < t.stale;
     let reporting_state = if h.last_update >= t.reporting {
         "reporting"
@@ -241,9 +238,9 @@ fn list_item(row: &HostListRow, groups: &[GroupRef], t: Thresholds, interval: i6
     } else {
         "stale"
     };
-    let update_state = if row.security_count > 0 {
+    let update_state = if h.security_count > 0 {
         "security_required"
-    } else if row.updates_count > 0 {
+    } else if h.outdated_count > 0 {
         "updates_pending"
     } else {
         "up_to_date"
@@ -257,8 +254,8 @@ fn list_item(row: &HostListRow, groups: &[GroupRef], t: Thresholds, interval: i6
         "compliance_on_demand_only": h.compliance_on_demand_only, "last_update": rfc3339(h.last_update),
         "isStale": is_stale, "effectiveStatus": h.effective_status(interval),
         "host_group_memberships": memberships(groups), "ssg_version": Value::Null,
-        "updatesCount": row.updates_count, "securityUpdatesCount": row.security_count,
-        "totalPackagesCount": row.total_packages, "reportingState": reporting_state, "updateState": update_state,
+        "updatesCount": h.outdated_count, "securityUpdatesCount": h.security_count,
+        "totalPackagesCount": h.package_count, "reportingState": reporting_state, "updateState": update_state,
     })
 }
 
@@ -276,16 +273,16 @@ async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Resu
     let (rows, total) = store::list_hosts(&state.store, query, limit, offset)
         .await
         .ctx("Failed to fetch hosts")?;
-    let ids: Vec<String> = rows.iter().map(|r| r.host.id.clone()).collect();
+    let ids: Vec<String> = rows.iter().map(|h| h.id.clone()).collect();
     let groups = groups_of(&state.store, &ids)
         .await
         .ctx("Failed to fetch hosts")?;
     let items: Vec<Value> = rows
         .iter()
-        .map(|r| {
+        .map(|h| {
             list_item(
-                r,
-                groups.get(&r.host.id).map(Vec::as_slice).unwrap_or(&[]),
+                h,
+                groups.get(&h.id).map(Vec::as_slice).unwrap_or(&[]),
                 t,
                 interval,
             )

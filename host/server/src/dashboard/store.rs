@@ -1,7 +1,4 @@
-//! Dashboard queries. Per-host package counts come from one GROUP BY over `host_packages`, joined
-//! in SQL when a filter or sort needs them, else fetched for the page's hosts only.
-
-use std::collections::HashMap;
+//! Dashboard queries. Per-host package totals are columns of `hosts`, kept by the report writer.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -63,73 +60,12 @@ macro_rules! fetch_with_args {
     };
 }
 
-/// Per-host package totals, as a joinable subquery.
-pub const HOST_COUNTS: &str = "(SELECT host_id, \
-    SUM(CASE WHEN needs_update THEN 1 ELSE 0 END) AS updates, \
-    SUM(CASE WHEN needs_update AND is_security_update THEN 1 ELSE 0 END) AS security, \
-    COUNT(*) AS total FROM host_packages GROUP BY host_id)";
-
-#[derive(Clone, Copy, Debug, Default, sqlx::FromRow)]
-pub struct PackageCounts {
-    pub updates: i64,
-    pub security: i64,
-    pub total: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct CountsRow {
-    host_id: String,
-    updates: i64,
-    security: i64,
-    total: i64,
-}
-
-/// Package totals of the given hosts, in one grouped query per 500 ids.
-pub async fn counts_for(
-    store: &Store,
-    host_ids: &[String],
-) -> Result<HashMap<String, PackageCounts>, sqlx::Error> {
-    let mut out = HashMap::new();
-    for chunk in host_ids.chunks(500) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT host_id, SUM(CASE WHEN needs_update THEN 1 ELSE 0 END) AS updates, \
-             SUM(CASE WHEN needs_update AND is_security_update THEN 1 ELSE 0 END) AS security, COUNT(*) AS total \
-             FROM host_packages WHERE host_id IN ({}) GROUP BY host_id",
-            placeholders.join(", ")
-        );
-        let args: Vec<Arg> = chunk.iter().map(|id| Arg::Text(id.clone())).collect();
-        let rows = fetch_with_args!(store, CountsRow, &sql, &args, fetch_all)?;
-        for row in rows {
-            out.insert(
-                row.host_id,
-                PackageCounts {
-                    updates: row.updates,
-                    security: row.security,
-                    total: row.total,
-                },
-            );
-        }
-    }
-    Ok(out)
-}
-
-#[derive(sqlx::FromRow)]
-pub struct HostListRow {
-    #[sqlx(flatten)]
-    pub host: Host,
-    pub updates_count: i64,
-    pub security_count: i64,
-    pub total_packages: i64,
-}
-
 /// A `/dashboard/hosts` query already validated into SQL pieces.
 pub struct HostQuery {
-    /// `WHERE` conditions joined with AND; they may use `c.updates`/`c.total` when `join_counts`.
+    /// `WHERE` conditions joined with AND.
     pub conditions: Vec<String>,
     pub args: Vec<Arg>,
     pub order_by: String,
-    pub join_counts: bool,
 }
 
 impl HostQuery {
@@ -140,52 +76,32 @@ impl HostQuery {
     }
 
     fn tables_and_conditions(&self) -> String {
-        let join = if self.join_counts {
-            format!(" LEFT JOIN {HOST_COUNTS} c ON c.host_id = hosts.id")
-        } else {
-            String::new()
-        };
         let conditions = if self.conditions.is_empty() {
             "TRUE".to_string()
         } else {
             self.conditions.join(" AND ")
         };
-        format!("FROM hosts{join} WHERE {conditions}")
+        format!("FROM hosts WHERE {conditions}")
     }
 }
 
-/// One page of hosts with their package counts, and the total matching.
+/// One page of hosts (their package totals are host columns), and the total matching.
 pub async fn list_hosts(
     store: &Store,
     mut query: HostQuery,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<HostListRow>, i64), sqlx::Error> {
-    let counts = if query.join_counts {
-        "COALESCE(c.updates, 0) AS updates_count, COALESCE(c.security, 0) AS security_count, COALESCE(c.total, 0) AS total_packages"
-    } else {
-        "CAST(0 AS BIGINT) AS updates_count, CAST(0 AS BIGINT) AS security_count, CAST(0 AS BIGINT) AS total_packages"
-    };
+) -> Result<(Vec<Host>, i64), sqlx::Error> {
     let from_where = query.tables_and_conditions();
     let count_sql = format!("SELECT COUNT(*) AS total {from_where}");
     let total: (i64,) = fetch_with_args!(store, (i64,), &count_sql, &query.args, fetch_one)?;
     let limit_arg = query.arg(Arg::Int(limit));
     let offset_arg = query.arg(Arg::Int(offset));
     let sql = format!(
-        "SELECT {HOST_COLUMNS}, {counts} {from_where} ORDER BY {}, hosts.id LIMIT {limit_arg} OFFSET {offset_arg}",
+        "SELECT {HOST_COLUMNS} {from_where} ORDER BY {}, hosts.id LIMIT {limit_arg} OFFSET {offset_arg}",
         query.order_by
     );
-    let mut rows = fetch_with_args!(store, HostListRow, &sql, &query.args, fetch_all)?;
-    if !query.join_counts {
-        let ids: Vec<String> = rows.iter().map(|r| r.host.id.clone()).collect();
-        let counts = counts_for(store, &ids).await?;
-        for row in &mut rows {
-            let c = counts.get(&row.host.id).copied().unwrap_or_default();
-            row.updates_count = c.updates;
-            row.security_count = c.security;
-            row.total_packages = c.total;
-        }
-    }
+    let rows = fetch_with_args!(store, Host, &sql, &query.args, fetch_all)?;
     Ok((rows, total.0))
 }
 
@@ -317,7 +233,8 @@ pub async fn host_tallies(store: &Store, t: Thresholds) -> Result<HostTallies, s
     })
 }
 
-/// Fleet-wide package tallies from `host_packages`.
+/// Fleet-wide package tallies: host figures from the hosts' own totals, distinct packages from
+/// the partial indexes of outdated rows (migration 0005).
 #[derive(sqlx::FromRow)]
 pub struct PackageTallies {
     pub hosts_with_packages: i64,
@@ -329,11 +246,12 @@ pub struct PackageTallies {
 pub async fn package_tallies(store: &Store) -> Result<PackageTallies, sqlx::Error> {
     with_db!(store, |db| {
         sqlx::query_as::<_, PackageTallies>(
-        "SELECT COUNT(DISTINCT host_id) AS hosts_with_packages, \
-         COUNT(DISTINCT CASE WHEN needs_update THEN host_id END) AS hosts_needing_updates, \
-         COUNT(DISTINCT CASE WHEN needs_update THEN package_id END) AS outdated_packages, \
-         COUNT(DISTINCT CASE WHEN needs_update AND is_security_update THEN package_id END) AS security_packages \
-         FROM host_packages"
+        "SELECT (SELECT COUNT(*) FROM hosts WHERE package_count > 0) AS hosts_with_packages, \
+         (SELECT COUNT(*) FROM hosts WHERE outdated_count > 0) AS hosts_needing_updates, \
+         (SELECT COUNT(*) FROM packages p WHERE EXISTS (SELECT 1 FROM host_packages hp \
+             WHERE hp.package_id = p.id AND hp.needs_update)) AS outdated_packages, \
+         (SELECT COUNT(*) FROM packages p WHERE EXISTS (SELECT 1 FROM host_packages hp \
+             WHERE hp.package_id = p.id AND hp.needs_update AND hp.is_security_update)) AS security_packages"
     )
     .fetch_one(db)
     .await

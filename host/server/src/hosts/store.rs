@@ -37,6 +37,11 @@ pub struct Host {
     pub package_manager: Option<String>,
     pub primary_interface: Option<String>,
     pub network_interfaces: Option<Json<Value>>,
+    /// Package totals kept by the report writer (migration 0006).
+    pub package_count: i64,
+    pub outdated_count: i64,
+    /// Outdated packages whose update is a security fix.
+    pub security_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -44,7 +49,8 @@ pub struct Host {
 pub const HOST_COLUMNS: &str = "id, machine_id, friendly_name, hostname, ip, os_type, os_version, architecture, \
     status, last_update, api_id, agent_version, auto_update, notes, system_uptime, boot_time, needs_reboot, \
     reboot_reason, docker_enabled, compliance_enabled, compliance_on_demand_only, host_down_alerts_enabled, \
-    expected_platform, package_manager, primary_interface, network_interfaces, created_at, updated_at";
+    expected_platform, package_manager, primary_interface, network_interfaces, package_count, outdated_count, \
+    security_count, created_at, updated_at";
 
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
 pub struct GroupRef {
@@ -55,20 +61,28 @@ pub struct GroupRef {
     pub color: String,
 }
 
+/// `inactive` when the host is active but has missed two report intervals.
+pub fn effective_status(
+    status: &str,
+    last_update: DateTime<Utc>,
+    update_interval_minutes: i64,
+) -> &str {
+    let interval = if update_interval_minutes > 0 {
+        update_interval_minutes
+    } else {
+        60
+    };
+    let stale = now() - last_update > chrono::Duration::minutes(2 * interval);
+    if status == "active" && stale {
+        "inactive"
+    } else {
+        status
+    }
+}
+
 impl Host {
-    /// `inactive` when the host is active but has missed two report intervals.
     pub fn effective_status(&self, update_interval_minutes: i64) -> &str {
-        let interval = if update_interval_minutes > 0 {
-            update_interval_minutes
-        } else {
-            60
-        };
-        let stale = now() - self.last_update > chrono::Duration::minutes(2 * interval);
-        if self.status == "active" && stale {
-            "inactive"
-        } else {
-            &self.status
-        }
+        effective_status(&self.status, self.last_update, update_interval_minutes)
     }
 
     /// PatchMon's HostResponse.

@@ -465,13 +465,24 @@ async fn write_once(
                 }
             }
 
-            // 6. Totals after the write, and the history row.
+            // 6. Totals after the write, kept on the host row for the host lists, and the
+            // history row.
             let (total, outdated, security): (i64, i64, i64) = sqlx::query_as(
                 "SELECT COUNT(*), COALESCE(SUM(CASE WHEN needs_update THEN 1 ELSE 0 END), 0), \
-                 COALESCE(SUM(CASE WHEN is_security_update THEN 1 ELSE 0 END), 0) FROM host_packages WHERE host_id = $1",
+                 COALESCE(SUM(CASE WHEN needs_update AND is_security_update THEN 1 ELSE 0 END), 0) \
+                 FROM host_packages WHERE host_id = $1",
             )
             .bind(host_id)
             .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE hosts SET package_count = $2, outdated_count = $3, security_count = $4 WHERE id = $1",
+            )
+            .bind(host_id)
+            .bind(total)
+            .bind(outdated)
+            .bind(security)
+            .execute(&mut *tx)
             .await?;
             let row = HistoryRow {
                 packages_count: outdated,

@@ -4,7 +4,6 @@
 //! Plugin calls run on blocking threads, so these synchronous trait methods drive the async
 //! store with the runtime handle they were built on.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -18,8 +17,8 @@ use tokio::runtime::Handle;
 use crate::audit::{self, Actor};
 use crate::config::Config;
 use crate::crypto::Keys;
-use crate::hosts::store::{self as hosts, Host, NewHost};
-use crate::scoped_api::store as fleet;
+use crate::hosts::store::{self as hosts, NewHost};
+use crate::scoped_api::store::{self as fleet, ListedHost};
 use crate::store::Store;
 use crate::with_db;
 
@@ -52,74 +51,23 @@ impl Fleet {
         let update_interval = crate::settings::load_row(&self.store)
             .await?
             .update_interval;
-        let hosts: Vec<Host> = match only {
-            Some(id) => hosts::find(&self.store, id).await?.into_iter().collect(),
+        let hosts: Vec<ListedHost> = match only {
+            Some(id) => fleet::host(&self.store, id).await?.into_iter().collect(),
             None => fleet::hosts(&self.store, None).await?,
         };
-        let counts = outdated_counts(&self.store, only).await?;
         let ids: Vec<String> = hosts.iter().map(|h| h.id.clone()).collect();
         let mut groups = hosts::groups_of(&self.store, &ids).await?;
         Ok(hosts
             .into_iter()
             .map(|host| {
-                let c = counts.get(&host.id).copied().unwrap_or_default();
-                summary(
-                    &host,
-                    c,
-                    groups.remove(&host.id).unwrap_or_default(),
-                    update_interval,
-                )
+                let host_groups = groups.remove(&host.id).unwrap_or_default();
+                summary(&host, host_groups, update_interval)
             })
             .collect())
     }
 }
 
-/// Updates and security updates of one host.
-#[derive(Clone, Copy, Default, sqlx::FromRow)]
-struct OutdatedCounts {
-    updates: i64,
-    security: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct HostOutdated {
-    host_id: String,
-    #[sqlx(flatten)]
-    counts: OutdatedCounts,
-}
-
-/// Per-host update counts (of every host, or of `only`), read from the partial index of
-/// outdated rows (migration 0005) rather than from every package row.
-async fn outdated_counts(
-    store: &Store,
-    only: Option<&str>,
-) -> Result<HashMap<String, OutdatedCounts>, sqlx::Error> {
-    let sql = format!(
-        "SELECT host_id, COUNT(*) AS updates, \
-         COALESCE(SUM(CASE WHEN is_security_update THEN 1 ELSE 0 END), 0) AS security \
-         FROM host_packages WHERE needs_update {} GROUP BY host_id",
-        if only.is_some() {
-            "AND host_id = $1"
-        } else {
-            ""
-        }
-    );
-    let rows = with_db!(store, |db| {
-        let mut query = sqlx::query_as::<_, HostOutdated>(&sql);
-        if let Some(id) = only {
-            query = query.bind(id);
-        }
-        query.fetch_all(db).await
-    })?;
-    Ok(rows.into_iter().map(|r| (r.host_id, r.counts)).collect())
-}
-
-fn summary(
-    host: &Host,
-    counts: OutdatedCounts,
-    groups: Vec<hosts::GroupRef>,
-    update_interval: i64,
-) -> HostSummary {
+fn summary(host: &ListedHost, groups: Vec<hosts::GroupRef>, update_interval: i64) -> HostSummary {
     let os = format!("{} {}", host.os_type, host.os_version);
     HostSummary {
         id: host.id.clone(),
@@ -130,8 +78,8 @@ fn summary(
         friendly_name: Some(host.friendly_name.clone()),
         os: os.trim().to_string(),
         status: host.effective_status(update_interval).to_string(),
-        outdated_packages: counts.updates.try_into().unwrap_or(u32::MAX),
-        security_updates: counts.security.try_into().unwrap_or(u32::MAX),
+        outdated_packages: host.outdated_count.try_into().unwrap_or(u32::MAX),
+        security_updates: host.security_count.try_into().unwrap_or(u32::MAX),
         groups: groups.into_iter().map(|g| g.name).collect(),
         // Pending hosts carry their creation time here until they first report.
         last_seen: (host.status != "pending").then(|| host.last_update.to_rfc3339()),
@@ -170,17 +118,14 @@ struct OverviewCounts {
     reports_last_24h: i64,
 }
 
-/// Host counts are over active hosts; package counts are distinct packages, as the dashboard
-/// counts them. Written as `EXISTS` probes so each is a walk of the partial "outdated" indexes
-/// (migration 0005), not a scan of every package row.
+/// Host counts are over active hosts and read the hosts' own totals (migration 0006); package
+/// counts are distinct packages, as the dashboard counts them, written as `EXISTS` probes so each
+/// is a walk of the partial "outdated" indexes (migration 0005), not a scan of every package row.
 const OVERVIEW: &str = "SELECT \
     (SELECT COUNT(*) FROM hosts WHERE status = 'active') AS active_hosts, \
     (SELECT COUNT(*) FROM hosts WHERE status = 'pending') AS awaiting_data_hosts, \
-    (SELECT COUNT(*) FROM hosts h WHERE h.status = 'active' AND EXISTS \
-        (SELECT 1 FROM host_packages hp WHERE hp.host_id = h.id AND hp.needs_update)) AS hosts_needing_updates, \
-    (SELECT COUNT(*) FROM hosts h WHERE h.status = 'active' AND EXISTS \
-        (SELECT 1 FROM host_packages hp WHERE hp.host_id = h.id AND hp.needs_update AND hp.is_security_update)) \
-        AS hosts_with_security_updates, \
+    (SELECT COUNT(*) FROM hosts WHERE status = 'active' AND outdated_count > 0) AS hosts_needing_updates, \
+    (SELECT COUNT(*) FROM hosts WHERE status = 'active' AND security_count > 0) AS hosts_with_security_updates, \
     (SELECT COUNT(*) FROM packages p WHERE EXISTS \
         (SELECT 1 FROM host_packages hp WHERE hp.package_id = p.id AND hp.needs_update)) AS outdated_packages, \
     (SELECT COUNT(*) FROM packages p WHERE EXISTS \

@@ -7,8 +7,10 @@ mod shape;
 pub(crate) mod store;
 
 use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::app::AppState;
@@ -33,15 +35,16 @@ fn is_uuid(text: &str) -> bool {
             .all(|(g, len)| g.len() == len && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-fn group_refs(groups: Option<&Vec<GroupRef>>) -> Value {
-    Value::Array(
-        groups
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .map(|g| json!({"id": g.id, "name": g.name}))
-            .collect(),
-    )
+/// `host_groups` entries: always an array, because the Ansible plugin iterates it unguarded.
+fn group_entries(groups: Option<Vec<GroupRef>>) -> Vec<GroupId> {
+    groups
+        .unwrap_or_default()
+        .into_iter()
+        .map(|g| GroupId {
+            id: g.id,
+            name: g.name,
+        })
+        .collect()
 }
 
 async fn load_host(state: &AppState, id: &str, failure: &'static str) -> Result<Host> {
@@ -59,7 +62,7 @@ struct ListQuery {
 
 /// A1. Every host (or those in any of the named groups) with IP and groups, optionally with
 /// package counts. `host_groups` is always an array: the Ansible plugin iterates it unguarded.
-async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Result<Json<Value>> {
+async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Result<Response> {
     const FAILED: &str = "Failed to fetch hosts";
     let filter: Option<Vec<String>> = q.hostgroup.as_deref().map(|raw| {
         raw.split(',')
@@ -84,9 +87,10 @@ async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Resu
                     .ctx(FAILED)?,
             );
             if ids.is_empty() {
-                return Ok(Json(
-                    json!({"hosts": [], "total": 0, "filtered_by_groups": values}),
-                ));
+                return Ok(
+                    Json(json!({"hosts": [], "total": 0, "filtered_by_groups": values}))
+                        .into_response(),
+                );
             }
             Some(ids)
         }
@@ -95,63 +99,87 @@ async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Resu
         .await
         .ctx(FAILED)?;
     let ids: Vec<String> = hosts.iter().map(|h| h.id.clone()).collect();
-    let groups = groups_of(&state.store, &ids).await.ctx(FAILED)?;
-    let counts = if with_stats {
-        store::package_counts_by_host(&state.store)
-            .await
-            .ctx(FAILED)?
-    } else {
-        Default::default()
-    };
-    let items: Vec<Value> = hosts
+    let mut groups = groups_of(&state.store, &ids).await.ctx(FAILED)?;
+    let items: Vec<HostEntry> = hosts
         .iter()
-        .map(|h| {
-            let mut item = json!({
-                "id": h.id,
-                "friendly_name": h.friendly_name,
-                "hostname": h.hostname,
-                "ip": h.ip,
-                "host_groups": group_refs(groups.get(&h.id)),
-            });
-            if with_stats {
-                let c = counts.get(&h.id).copied().unwrap_or_default();
-                let extra = json!({
-                    "os_type": h.os_type,
-                    "os_version": h.os_version,
-                    "last_update": h.last_update,
-                    "status": h.status,
-                    "needs_reboot": h.needs_reboot,
-                    "updates_count": c.updates,
-                    "security_updates_count": c.security,
-                    "total_packages": c.total,
-                });
-                if let (Some(item), Value::Object(extra)) = (item.as_object_mut(), extra) {
-                    item.extend(extra);
-                }
-            }
-            item
+        .map(|h| HostEntry {
+            id: &h.id,
+            friendly_name: &h.friendly_name,
+            hostname: h.hostname.as_deref(),
+            ip: h.ip.as_deref(),
+            host_groups: group_entries(groups.remove(&h.id)),
+            stats: with_stats.then(|| HostStats {
+                os_type: &h.os_type,
+                os_version: &h.os_version,
+                last_update: h.last_update,
+                status: &h.status,
+                needs_reboot: h.needs_reboot,
+                updates_count: h.outdated_count,
+                security_updates_count: h.security_count,
+                total_packages: h.package_count,
+            }),
         })
         .collect();
-    let mut body = json!({"total": items.len(), "hosts": items});
-    if let Some(values) = filter {
-        body["filtered_by_groups"] = json!(values);
-    }
-    Ok(Json(body))
+    Ok(Json(HostList {
+        total: items.len(),
+        hosts: items,
+        filtered_by_groups: filter,
+    })
+    .into_response())
+}
+
+/// A1's document, serialised straight from the rows rather than through a `serde_json::Value`
+/// per host (the list can hold every host of the fleet).
+#[derive(Serialize)]
+struct HostList<'a> {
+    total: usize,
+    hosts: Vec<HostEntry<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filtered_by_groups: Option<Vec<String>>,
+}
+
+#[derive(Serialize)]
+struct HostEntry<'a> {
+    id: &'a str,
+    friendly_name: &'a str,
+    hostname: Option<&'a str>,
+    ip: Option<&'a str>,
+    host_groups: Vec<GroupId>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    stats: Option<HostStats<'a>>,
+}
+
+#[derive(Serialize)]
+struct GroupId {
+    id: String,
+    name: String,
+}
+
+/// The fields `include=stats` adds.
+#[derive(Serialize)]
+struct HostStats<'a> {
+    os_type: &'a str,
+    os_version: &'a str,
+    last_update: DateTime<Utc>,
+    status: &'a str,
+    needs_reboot: Option<bool>,
+    updates_count: i64,
+    security_updates_count: i64,
+    total_packages: i64,
 }
 
 /// A2. Package and repository counts.
 async fn stats(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>> {
     const FAILED: &str = "Failed to fetch host statistics";
-    load_host(&state, &id, FAILED).await?;
-    let counts = store::package_counts(&state.store, &id).await.ctx(FAILED)?;
+    let host = load_host(&state, &id, FAILED).await?;
     let repos = store::repository_count(&state.store, &id)
         .await
         .ctx(FAILED)?;
     Ok(Json(json!({
         "host_id": id,
-        "total_installed_packages": counts.total,
-        "outdated_packages": counts.updates,
-        "security_updates": counts.security,
+        "total_installed_packages": host.package_count,
+        "outdated_packages": host.outdated_count,
+        "security_updates": host.security_count,
         "total_repos": repos,
     })))
 }
@@ -160,7 +188,7 @@ async fn stats(State(state): State<AppState>, Path(id): Path<String>) -> Result<
 async fn info(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>> {
     const FAILED: &str = "Failed to fetch host information";
     let host = load_host(&state, &id, FAILED).await?;
-    let groups = groups_of(&state.store, std::slice::from_ref(&id))
+    let mut groups = groups_of(&state.store, std::slice::from_ref(&id))
         .await
         .ctx(FAILED)?;
     Ok(Json(json!({
@@ -172,7 +200,7 @@ async fn info(State(state): State<AppState>, Path(id): Path<String>) -> Result<J
         "os_type": host.os_type,
         "os_version": host.os_version,
         "agent_version": host.agent_version,
-        "host_groups": group_refs(groups.get(&id)),
+        "host_groups": group_entries(groups.remove(&id)),
     })))
 }
 
@@ -310,7 +338,7 @@ async fn agent_queue(
     Query(_q): Query<LimitQuery>,
 ) -> Result<Json<Value>> {
     let host = load_host(&state, &id, "Failed to fetch host agent queue").await?;
-    let waiting = state.agents.pending_count(&host.api_id);
+    let waiting = state.agents.pending_count(&host.api_id).await;
     Ok(Json(json!({
         "host_id": id,
         "queue_status": {"waiting": waiting, "active": 0, "delayed": 0, "failed": 0},

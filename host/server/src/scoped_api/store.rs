@@ -1,12 +1,9 @@
 //! Read queries behind the scoped API.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::types::Json;
 
-use crate::hosts::store::{Host, HOST_COLUMNS};
 use crate::store::Store;
 use crate::with_db;
 
@@ -38,8 +35,42 @@ pub async fn group_ids_by_name(
     })
 }
 
+/// The host columns the host list shows.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ListedHost {
+    pub id: String,
+    pub friendly_name: String,
+    pub hostname: Option<String>,
+    pub ip: Option<String>,
+    pub os_type: String,
+    pub os_version: String,
+    pub last_update: DateTime<Utc>,
+    pub status: String,
+    pub needs_reboot: Option<bool>,
+    pub package_count: i64,
+    pub outdated_count: i64,
+    pub security_count: i64,
+}
+
+const LISTED_HOST_COLUMNS: &str =
+    "id, friendly_name, hostname, ip, os_type, os_version, last_update, \
+    status, needs_reboot, package_count, outdated_count, security_count";
+
+impl ListedHost {
+    pub fn effective_status(&self, update_interval_minutes: i64) -> &str {
+        crate::hosts::store::effective_status(
+            &self.status,
+            self.last_update,
+            update_interval_minutes,
+        )
+    }
+}
+
 /// Every host, or those in any of `group_ids`, by friendly name.
-pub async fn hosts(store: &Store, group_ids: Option<&[String]>) -> Result<Vec<Host>, sqlx::Error> {
+pub async fn hosts(
+    store: &Store,
+    group_ids: Option<&[String]>,
+) -> Result<Vec<ListedHost>, sqlx::Error> {
     let filter = match group_ids {
         Some(ids) => format!(
             "WHERE id IN (SELECT host_id FROM host_group_memberships WHERE host_group_id IN ({}))",
@@ -47,9 +78,10 @@ pub async fn hosts(store: &Store, group_ids: Option<&[String]>) -> Result<Vec<Ho
         ),
         None => String::new(),
     };
-    let sql = format!("SELECT {HOST_COLUMNS} FROM hosts {filter} ORDER BY friendly_name, id");
+    let sql =
+        format!("SELECT {LISTED_HOST_COLUMNS} FROM hosts {filter} ORDER BY friendly_name, id");
     with_db!(store, |db| {
-        let mut query = sqlx::query_as::<_, Host>(&sql);
+        let mut query = sqlx::query_as::<_, ListedHost>(&sql);
         for id in group_ids.unwrap_or_default() {
             query = query.bind(id);
         }
@@ -57,41 +89,11 @@ pub async fn hosts(store: &Store, group_ids: Option<&[String]>) -> Result<Vec<Ho
     })
 }
 
-/// Package counts of one host.
-#[derive(Clone, Copy, Debug, Default, sqlx::FromRow)]
-pub struct PackageCounts {
-    pub total: i64,
-    pub updates: i64,
-    pub security: i64,
-}
-
-const COUNTS: &str = "COUNT(*) AS total, \
-    COALESCE(SUM(CASE WHEN needs_update THEN 1 ELSE 0 END), 0) AS updates, \
-    COALESCE(SUM(CASE WHEN needs_update AND is_security_update THEN 1 ELSE 0 END), 0) AS security";
-
-#[derive(sqlx::FromRow)]
-struct HostCounts {
-    host_id: String,
-    #[sqlx(flatten)]
-    counts: PackageCounts,
-}
-
-/// Package counts of every host that has packages.
-pub async fn package_counts_by_host(
-    store: &Store,
-) -> Result<HashMap<String, PackageCounts>, sqlx::Error> {
-    let sql = format!("SELECT host_id, {COUNTS} FROM host_packages GROUP BY host_id");
-    let rows = with_db!(store, |db| sqlx::query_as::<_, HostCounts>(&sql)
-        .fetch_all(db)
-        .await)?;
-    Ok(rows.into_iter().map(|r| (r.host_id, r.counts)).collect())
-}
-
-pub async fn package_counts(store: &Store, host_id: &str) -> Result<PackageCounts, sqlx::Error> {
-    let sql = format!("SELECT {COUNTS} FROM host_packages WHERE host_id = $1");
-    with_db!(store, |db| sqlx::query_as::<_, PackageCounts>(&sql)
-        .bind(host_id)
-        .fetch_one(db)
+pub async fn host(store: &Store, id: &str) -> Result<Option<ListedHost>, sqlx::Error> {
+    let sql = format!("SELECT {LISTED_HOST_COLUMNS} FROM hosts WHERE id = $1");
+    with_db!(store, |db| sqlx::query_as::<_, ListedHost>(&sql)
+        .bind(id)
+        .fetch_optional(db)
         .await)
 }
 

@@ -208,6 +208,9 @@ backend_tests! {
         assert_eq!(server.count("SELECT COUNT(*) FROM host_repositories").await, 3);
         let bash_row = |id: &str| format!("SELECT COUNT(*) FROM host_packages hp JOIN packages p ON p.id = hp.package_id WHERE p.name = 'bash' AND hp.host_id = '{id}' AND hp.last_checked = (SELECT MIN(last_checked) FROM host_packages WHERE host_id = '{id}')");
         assert_eq!(server.count(&bash_row(&a.host_id)).await, 1);
+        let totals = |id: &str| format!("SELECT package_count * 100 + outdated_count * 10 + security_count FROM hosts WHERE id = '{id}'");
+        assert_eq!(server.count(&totals(&a.host_id)).await, 321, "3 packages, 2 outdated, 1 security update, kept on the host row");
+        assert_eq!(server.count(&totals(&b.host_id)).await, 100);
 
         // Second report: vim upgraded, openssl removed, curl added, bash untouched.
         let second = vec![pkg("bash", "5.2", None, false), pkg("curl", "7.88", None, false), pkg("vim", "9.1", None, false)];
@@ -218,6 +221,7 @@ backend_tests! {
         assert_eq!(server.count(&format!("SELECT COUNT(*) FROM host_packages WHERE host_id = '{}' AND needs_update = TRUE", a.host_id)).await, 0);
         let bash_kept = format!("SELECT COUNT(*) FROM host_packages hp JOIN packages p ON p.id = hp.package_id WHERE p.name = 'bash' AND hp.host_id = '{}' AND hp.last_checked < (SELECT MAX(last_checked) FROM host_packages WHERE host_id = '{}')", a.host_id, a.host_id);
         assert_eq!(server.count(&bash_kept).await, 1, "an unchanged row is not rewritten");
+        assert_eq!(server.count(&totals(&a.host_id)).await, 300, "totals follow the report");
         assert_eq!(server.count(&format!("SELECT COUNT(*) FROM host_repositories WHERE host_id = '{}'", a.host_id)).await, 1, "repos converge");
 
         let history = format!("SELECT COUNT(*) FROM update_history WHERE host_id = '{}' AND report_type = 'full' AND status = 'success' AND total_packages = 3", a.host_id);
@@ -234,6 +238,7 @@ backend_tests! {
         assert_eq!(server.count(&format!("SELECT COUNT(*) FROM host_repositories WHERE host_id = '{}'", a.host_id)).await, 0);
         let partial_rows = format!("SELECT COUNT(*) FROM update_history WHERE host_id = '{}' AND report_type = 'partial' AND total_packages = 3", a.host_id);
         assert_eq!(server.count(&partial_rows).await, 1);
+        assert_eq!(server.count(&totals(&a.host_id)).await, 300, "a report without packages keeps the totals");
     }
 
     async fn refused_reports_write_nothing_but_an_error_row(backend: Backend) {
