@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use tower::Layer;
 use tower_http::normalize_path::NormalizePathLayer;
 
-use crate::agent_hub::AgentHub;
+use crate::agent_hub::Agents;
 use crate::auth::Jwt;
 use crate::config::Config;
 use crate::crypto::Keys;
@@ -29,8 +29,8 @@ pub struct AppInner {
     pub keys: Keys,
     pub jwt: Jwt,
     pub settings: SettingsCache,
-    /// Connected agents' WebSockets (per process).
-    pub agents: AgentHub,
+    /// Connected agents' WebSockets: this replica's, and with Redis every replica's.
+    pub agents: Arc<Agents>,
     /// Installed WebAssembly plugins.
     pub plugins: Arc<PluginRegistry>,
     /// Reports and check-ins received by this process.
@@ -83,6 +83,14 @@ impl AppState {
         crate::rbac::seed_built_in_roles(&store).await?;
         crate::settings::seed(&store, &config).await?;
         let settings = SettingsCache::new(store.clone(), &config);
+        let agents = match (&ephemeral, config.redis_connection_url()) {
+            (Ephemeral::Redis { conn, prefix }, Some(url)) => {
+                let agents = Arc::new(Agents::shared(conn.clone(), prefix));
+                Agents::spawn_tasks(agents.clone(), &url);
+                agents
+            }
+            _ => Arc::new(Agents::local()),
+        };
         let plugins = Arc::new(PluginRegistry::new(store.clone(), keys.clone(), &config));
         crate::plugins::builtin::seed(&store, &plugins).await?;
         PluginRegistry::spawn_sync(plugins.clone());
@@ -93,7 +101,7 @@ impl AppState {
             keys,
             jwt,
             settings,
-            agents: AgentHub::default(),
+            agents,
             plugins,
             ingest: IngestCounters::default(),
             started: Instant::now(),

@@ -2,6 +2,7 @@
 //! `update_agent`, `refresh_integration_status`, `settings_update`) and connection status.
 
 pub mod registry;
+pub mod relay;
 pub mod socket;
 
 use axum::extract::{Path, Query, State};
@@ -17,6 +18,7 @@ use crate::http::route::{get, perm, post, Route};
 use crate::http::{Access, Error, JsonBody, Result, StoreContext};
 use crate::rbac::Permission::{ManageHosts, ViewHosts};
 pub use registry::{AgentHub, AgentStatus, Delivery};
+pub use relay::Agents;
 
 async fn host_or_404(state: &AppState, id: &str) -> Result<hosts::Host> {
     hosts::find(&state.store, id)
@@ -43,7 +45,10 @@ async fn fetch_report(
     Path(id): Path<String>,
 ) -> Result<Json<Value>> {
     let host = host_or_404(&state, &id).await?;
-    state.agents.send(&host.api_id, ServerMessage::ReportNow);
+    state
+        .agents
+        .send(&host.api_id, ServerMessage::ReportNow)
+        .await;
     Ok(Json(
         json!({"message": "Fetch report requested", "success": true}),
     ))
@@ -68,7 +73,10 @@ async fn bulk_fetch_report(
             .await
             .ctx("Failed to load host")?
         {
-            state.agents.send(&host.api_id, ServerMessage::ReportNow);
+            state
+                .agents
+                .send(&host.api_id, ServerMessage::ReportNow)
+                .await;
             enqueued += 1;
         }
     }
@@ -82,7 +90,10 @@ async fn force_agent_update(
     Path(id): Path<String>,
 ) -> Result<Json<Value>> {
     let host = host_or_404(&state, &id).await?;
-    state.agents.send(&host.api_id, ServerMessage::UpdateAgent);
+    state
+        .agents
+        .send(&host.api_id, ServerMessage::UpdateAgent)
+        .await;
     Ok(Json(json!({
         "success": true,
         "message": "Agent update queued successfully",
@@ -98,7 +109,8 @@ async fn refresh_integration_status(
     let host = host_or_404(&state, &id).await?;
     state
         .agents
-        .send(&host.api_id, ServerMessage::RefreshIntegrationStatus);
+        .send(&host.api_id, ServerMessage::RefreshIntegrationStatus)
+        .await;
     Ok(Json(json!({
         "success": true,
         "message": "Integration status refresh queued",
@@ -116,7 +128,7 @@ fn status_json(status: AgentStatus) -> Value {
 }
 
 async fn status_summary(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({"connected": state.agents.connected_ids().len()}))
+    Json(json!({"connected": state.agents.connected_count().await}))
 }
 
 #[derive(Deserialize)]
@@ -144,7 +156,7 @@ async fn status_many(
     }
     let mut data = Map::new();
     for id in ids {
-        data.insert(id.to_string(), status_json(state.agents.status(id)));
+        data.insert(id.to_string(), status_json(state.agents.status(id).await));
     }
     Ok(Json(json!({"success": true, "data": data})))
 }
@@ -157,7 +169,7 @@ async fn status_one(
         return Err(Error::bad_request("apiId required"));
     }
     Ok(Json(
-        json!({"success": true, "data": status_json(state.agents.status(&api_id))}),
+        json!({"success": true, "data": status_json(state.agents.status(&api_id).await)}),
     ))
 }
 
@@ -177,14 +189,17 @@ pub const PUSHED_SETTINGS: [&str; 4] = [
     "package_cache_refresh_max_age",
 ];
 
-/// Tells every connected agent about new reporting settings; returns how many were told.
-pub fn push_settings(state: &AppState, settings: AgentSettings<'_>) -> usize {
-    state.agents.broadcast(&ServerMessage::SettingsUpdate {
-        update_interval: Some(settings.update_interval),
-        compliance_scan_interval: Some(settings.compliance_scan_interval),
-        package_cache_refresh_mode: Some(settings.package_cache_refresh_mode.to_string()),
-        package_cache_refresh_max_age: Some(settings.package_cache_refresh_max_age),
-    })
+/// Tells every connected agent about new reporting settings; returns how many this replica told.
+pub async fn push_settings(state: &AppState, settings: AgentSettings<'_>) -> usize {
+    state
+        .agents
+        .broadcast(&ServerMessage::SettingsUpdate {
+            update_interval: Some(settings.update_interval),
+            compliance_scan_interval: Some(settings.compliance_scan_interval),
+            package_cache_refresh_mode: Some(settings.package_cache_refresh_mode.to_string()),
+            package_cache_refresh_max_age: Some(settings.package_cache_refresh_max_age),
+        })
+        .await
 }
 
 pub fn routes() -> Vec<Route> {

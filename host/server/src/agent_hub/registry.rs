@@ -1,8 +1,6 @@
-//! The in-process registry of connected agents: who is connected, since when, over TLS or not,
-//! and a channel to each. Commands for an agent that is not connected wait until it connects.
-//!
-//! Per process, like PatchMon's: with several replicas an agent is connected to one of them; a
-//! command issued on another replica is delivered when the agent next connects to this one.
+//! The in-process registry of the agents connected to this replica: who is connected, since when,
+//! over TLS or not, and a channel to each. Commands for an agent that is not connected wait until
+//! it connects. `relay` shares this across replicas.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -108,6 +106,14 @@ impl AgentHub {
         Delivery::Queued
     }
 
+    /// Sends only if the agent is connected here; returns whether it was.
+    pub fn send_if_connected(&self, api_id: &str, message: &ServerMessage) -> bool {
+        self.lock()
+            .connections
+            .get(api_id)
+            .is_some_and(|c| c.sender.send(message.clone()).is_ok())
+    }
+
     /// How many commands wait for this agent to connect.
     pub fn pending_count(&self, api_id: &str) -> usize {
         self.lock().pending.get(api_id).map_or(0, Vec::len)
@@ -142,8 +148,13 @@ impl AgentHub {
         }
     }
 
-    pub fn connected_ids(&self) -> Vec<String> {
-        self.lock().connections.keys().cloned().collect()
+    /// `(api_id, secure)` of every agent connected here.
+    pub fn connections(&self) -> Vec<(String, bool)> {
+        self.lock()
+            .connections
+            .iter()
+            .map(|(id, c)| (id.clone(), c.secure))
+            .collect()
     }
 }
 

@@ -57,13 +57,13 @@ async fn schedule_catch_up(state: &AppState, host: &AgentHost) {
     let api_id = host.api_id.clone();
     tokio::spawn(async move {
         tokio::time::sleep(jitter).await;
-        hub.agents.send(&api_id, ServerMessage::ReportNow);
+        hub.agents.send(&api_id, ServerMessage::ReportNow).await;
     });
 }
 
 async fn session(state: AppState, host: AgentHost, secure: bool, socket: WebSocket) {
     let (sender, mut commands) = mpsc::unbounded_channel();
-    let (generation, pending) = state.agents.register(&host.api_id, sender, secure);
+    let (generation, pending) = state.agents.register(&host.api_id, sender, secure).await;
     tracing::info!(api_id = %host.api_id, secure, "agent connected");
     schedule_catch_up(&state, &host).await;
     let (mut sink, mut stream) = socket.split();
@@ -107,7 +107,7 @@ async fn session(state: AppState, host: AgentHost, secure: bool, socket: WebSock
             },
         }
     }
-    if state.agents.unregister(&host.api_id, generation) {
+    if state.agents.unregister(&host.api_id, generation).await {
         tracing::info!(api_id = %host.api_id, "agent disconnected");
     }
 }

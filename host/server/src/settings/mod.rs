@@ -237,7 +237,8 @@ async fn update_settings(
                 package_cache_refresh_mode: &row.package_cache_refresh_mode,
                 package_cache_refresh_max_age: row.package_cache_refresh_max_age,
             },
-        );
+        )
+        .await;
     }
     audit::record(
         &state.store,

@@ -108,3 +108,106 @@ backend_tests! {
         assert_eq!(disconnected["data"]["patchmon_unknown"]["disconnected_seconds_ago"], Value::Null);
     }
 }
+
+/// Two replicas sharing PostgreSQL and Redis: a command issued on one reaches the agent
+/// connected to the other, status and counts are fleet-wide, and a command for an agent that is
+/// connected nowhere waits for it on whichever replica it connects to next.
+mod two_replicas {
+    use super::*;
+
+    async fn status_on(admin: &crate::common::Client, api_id: &str) -> Value {
+        let (_, body) = admin.get(&format!("/api/v1/ws/status/{api_id}")).await;
+        body["data"].clone()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        let first = TestServer::start(Backend::Postgres).await;
+        let second = first.replica().await;
+        let admin = first.admin().await;
+        let (_, host) = admin
+            .post(
+                "/api/v1/hosts/create",
+                json!({"friendly_name": "ws-replicas"}),
+            )
+            .await;
+        let (id, api_id, api_key) = (
+            host["hostId"].as_str().unwrap(),
+            host["apiId"].as_str().unwrap(),
+            host["apiKey"].as_str().unwrap(),
+        );
+
+        let (mut socket, _) =
+            tokio_tungstenite::connect_async(ws_request(&second, Some((api_id, api_key))))
+                .await
+                .unwrap();
+        let connected =
+            json!({"connected": true, "secure": false, "disconnected_seconds_ago": null});
+        let mut seen = Value::Null;
+        for _ in 0..50 {
+            seen = status_on(&admin, api_id).await;
+            if seen == connected {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            seen, connected,
+            "the first replica sees the agent held by the second"
+        );
+        let (_, summary) = admin.get("/api/v1/ws/status/summary").await;
+        assert_eq!(summary, json!({"connected": 1}), "counted across replicas");
+
+        let (status, _) = admin
+            .post(&format!("/api/v1/hosts/{id}/fetch-report"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            next_text(&mut socket).await,
+            json!({"type": "report_now"}),
+            "routed to the other replica"
+        );
+        let (status, _) = admin
+            .put("/api/v1/settings", json!({"update_interval": 30}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let pushed = next_text(&mut socket).await;
+        assert_eq!(
+            (pushed["type"].as_str(), pushed["update_interval"].as_i64()),
+            (Some("settings_update"), Some(30))
+        );
+
+        drop(socket);
+        for _ in 0..50 {
+            seen = status_on(&admin, api_id).await;
+            if seen["connected"] == false {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(seen["connected"], false);
+        assert!(seen["disconnected_seconds_ago"].is_i64(), "{seen}");
+        let (_, summary) = admin.get("/api/v1/ws/status/summary").await;
+        assert_eq!(summary, json!({"connected": 0}));
+
+        // Issued on the second replica while the agent is away; delivered on the first.
+        let on_second = crate::common::Client {
+            base: second.base.clone(),
+            http: admin.http.clone(),
+            token: admin.token.clone(),
+        };
+        let (status, _) = on_second
+            .post(&format!("/api/v1/hosts/{id}/force-agent-update"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (mut socket, _) =
+            tokio_tungstenite::connect_async(ws_request(&first, Some((api_id, api_key))))
+                .await
+                .unwrap();
+        assert_eq!(
+            next_text(&mut socket).await,
+            json!({"type": "update_agent"})
+        );
+        assert_eq!(status_on(&admin, api_id).await, connected);
+    }
+}

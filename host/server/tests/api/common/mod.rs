@@ -139,6 +139,25 @@ impl TestServer {
         let state = AppState::with_store(config, store)
             .await
             .expect("app state");
+        Self::serve(state, backend, data_dir, database_url).await
+    }
+
+    /// Another replica of this server: the same database, Redis and secrets, its own port and
+    /// its own agent connections.
+    pub async fn replica(&self) -> TestServer {
+        let state = AppState::with_store(self.state.config.clone(), self.state.store.clone())
+            .await
+            .expect("replica state");
+        let data_dir = std::env::temp_dir().join(unique("patchmon-replica-"));
+        Self::serve(state, self.backend, data_dir, self.database_url.clone()).await
+    }
+
+    async fn serve(
+        state: AppState,
+        backend: Backend,
+        data_dir: PathBuf,
+        database_url: String,
+    ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel();
