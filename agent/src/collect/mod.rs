@@ -10,6 +10,8 @@
 
 pub mod exec;
 pub mod native;
+#[cfg(test)]
+mod throwaway_roots;
 
 pub use patchmon_collector_core::Inventory;
 

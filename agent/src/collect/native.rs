@@ -93,6 +93,15 @@ impl Native {
             root: None,
         }
     }
+
+    /// The system installed under `root` (a directory), through the tools' own root options.
+    #[cfg(test)]
+    pub fn at_root(manager: Manager, root: &std::path::Path) -> Native {
+        Native {
+            manager,
+            root: Some(root.to_str().expect("a UTF-8 root").to_string()),
+        }
+    }
 }
 
 impl Collector for Native {
