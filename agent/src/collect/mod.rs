@@ -1,13 +1,17 @@
 //! Package collection behind one abstraction, [`Collector`], shaped like the
 //! `patchmon:collector@0.1.0` WIT world (`detect(host-facts)`, `collect() -> inventory`).
 //!
-//! Today the collectors are [`native`]: the `patchmon-collector-core` parsers called in-process,
-//! with commands run through [`exec::Exec`] (the same allow-list rules as the runtime's `exec`
-//! capability). The next step wraps each parser module into a WASM component plugin and adds a
-//! `Collector` implementation backed by `patchmon-runtime`; callers do not change.
+//! Today the collectors are [`native`]: each package manager's plan from
+//! `patchmon-collector-core` (what to run and read, optionally under a root) executed in-process,
+//! commands through [`exec::Exec`] (the same allow-list rules as the runtime's `exec`
+//! capability), then assembled by that crate's parsers. The next step wraps each parser module
+//! into a WASM component plugin and adds a `Collector` implementation backed by
+//! `patchmon-runtime`; callers do not change.
 
 pub mod exec;
 pub mod native;
+#[cfg(test)]
+mod throwaway_roots;
 
 pub use patchmon_collector_core::Inventory;
 

@@ -1,6 +1,36 @@
 //! Alpine: `apk list --installed` and `apk list --upgradable`, and `/etc/apk/repositories`.
 
-use crate::{is_https, Package, Repository, Upgradable};
+use crate::plan::{argv, under, Command, Outputs, Plan, Read};
+use crate::{is_https, Inventory, Package, Repository, Upgradable};
+
+/// `apk list --installed`, `apk list --upgradable`, then `/etc/apk/repositories`.
+pub fn plan(root: Option<&str>) -> Plan {
+    let apk = |which: &str| {
+        let mut words = argv(&["apk"]);
+        if let Some(root) = root {
+            words.extend(["--root".to_string(), root.to_string()]);
+        }
+        words.extend(argv(&["list", which]));
+        Command::new(words, &[0])
+    };
+    Plan {
+        commands: vec![apk("--installed"), apk("--upgradable")],
+        reads: vec![Read::File(under(root, "/etc/apk/repositories"))],
+    }
+}
+
+/// The inventory from the outputs of [`plan`].
+pub fn assemble(outputs: &Outputs) -> Inventory {
+    Inventory {
+        installed: parse_installed(outputs.command(0)),
+        upgradable: parse_upgradable(outputs.command(1)),
+        repositories: outputs
+            .read(0)
+            .iter()
+            .flat_map(|t| parse_repositories(t))
+            .collect(),
+    }
+}
 
 /// `name-version-rN` into (name, version): the version starts at the second-to-last dash.
 pub fn split_name_version(text: &str) -> Option<(&str, &str)> {

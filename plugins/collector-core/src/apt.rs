@@ -3,11 +3,54 @@
 //! for repositories. An update is a security update when it comes from a `-security` pocket
 //! (`bookworm-security`, `jammy-security`, `Debian-Security:` origins).
 
-use crate::{content_lines, is_https, url_label, Package, Repository, Upgradable};
+use crate::plan::{argv, under, Command, Outputs, Plan, Read};
+use crate::{content_lines, is_https, url_label, Inventory, Package, Repository, Upgradable};
 
 /// The `dpkg-query -W -f` format [`parse_dpkg_query`] reads.
 pub const DPKG_QUERY_FORMAT: &str =
-    "${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Abbrev}\\t${binary:Summary}\\n";
+    "${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\t${binary:Summary}\n";
+
+/// `dpkg-query` for installed packages, `apt-get -s upgrade` for updates (from the lists of the
+/// last `apt-get update`: collecting never refreshes them), then `sources.list`, `.list` and
+/// deb822 `.sources` files.
+pub fn plan(root: Option<&str>) -> Plan {
+    let mut dpkg_query = argv(&["dpkg-query"]);
+    let mut simulate = argv(&["apt-get", "-s", "-o", "Debug::NoLocking=1"]);
+    if let Some(root) = root {
+        let admindir = under(Some(root), "/var/lib/dpkg");
+        dpkg_query.push(format!("--admindir={admindir}"));
+        // The status file is named too: not every apt version moves it along with `Dir`.
+        simulate.extend([
+            "-o".to_string(),
+            format!("Dir={root}"),
+            "-o".to_string(),
+            format!("Dir::State::status={admindir}/status"),
+        ]);
+    }
+    dpkg_query.extend(argv(&["-W", "-f", DPKG_QUERY_FORMAT]));
+    simulate.push("upgrade".to_string());
+    let sources_d = under(root, "/etc/apt/sources.list.d");
+    Plan {
+        commands: vec![Command::new(dpkg_query, &[0]), Command::new(simulate, &[0])],
+        reads: vec![
+            Read::File(under(root, "/etc/apt/sources.list")),
+            Read::dir(sources_d.clone(), &[".list"]),
+            Read::dir(sources_d, &[".sources"]),
+        ],
+    }
+}
+
+/// The inventory from the outputs of [`plan`].
+pub fn assemble(outputs: &Outputs) -> Inventory {
+    let one_line = outputs.read(0).iter().chain(outputs.read(1));
+    let mut repositories: Vec<Repository> = one_line.flat_map(|t| parse_sources_list(t)).collect();
+    repositories.extend(outputs.read(2).iter().flat_map(|t| parse_deb822_sources(t)));
+    Inventory {
+        installed: parse_dpkg_query(outputs.command(0)),
+        upgradable: parse_apt_simulation(outputs.command(1)),
+        repositories,
+    }
+}
 
 /// Installed packages (status `ii`, `hi` …: second letter `i`) from [`DPKG_QUERY_FORMAT`] lines.
 pub fn parse_dpkg_query(text: &str) -> Vec<Package> {

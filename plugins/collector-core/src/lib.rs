@@ -2,11 +2,13 @@
 //! printed or a file held; output is typed records shaped like the `patchmon:collector@0.1.0`
 //! WIT records (`package`, `upgradable`, `repository`), so a WASM collector plugin can wrap
 //! these functions unchanged. No I/O happens here: running commands and reading files is the
-//! host's job (the agent's exec helper today, the runtime's `exec`/`fs-read` capabilities next).
+//! host's job (the agent's exec helper today, the runtime's `exec`/`fs-read` capabilities next),
+//! following each manager's [`plan::Plan`] of what to run and read.
 
 pub mod apk;
 pub mod apt;
 pub mod pacman;
+pub mod plan;
 pub mod rpm;
 pub mod zypper;
 

@@ -1,7 +1,49 @@
 //! Arch Linux: `pacman -Q` for installed packages, `pacman -Qu` (or `checkupdates`) for updates,
 //! `/etc/pacman.conf` for repositories. Arch publishes no security flag in pacman metadata.
 
-use crate::{content_lines, is_https, Package, Repository, Upgradable};
+use crate::plan::{argv, under, Command, Outputs, Plan, Read};
+use crate::{content_lines, is_https, Inventory, Package, Repository, Upgradable};
+
+/// `pacman -Q`, `pacman -Qu` (exits 1 when nothing is upgradable; reads the sync databases of
+/// the last `pacman -Sy`), then `/etc/pacman.conf`. Under a root the database and configuration
+/// are named as well: `--root` alone moves neither.
+pub fn plan(root: Option<&str>) -> Plan {
+    let pacman = |query: &str| {
+        let mut words = argv(&["pacman"]);
+        if let Some(root) = root {
+            words.extend([
+                "--root".to_string(),
+                root.to_string(),
+                "--dbpath".to_string(),
+                under(Some(root), "/var/lib/pacman"),
+                "--config".to_string(),
+                under(Some(root), "/etc/pacman.conf"),
+            ]);
+        }
+        words.push(query.to_string());
+        words
+    };
+    Plan {
+        commands: vec![
+            Command::new(pacman("-Q"), &[0]),
+            Command::new(pacman("-Qu"), &[0, 1]),
+        ],
+        reads: vec![Read::File(under(root, "/etc/pacman.conf"))],
+    }
+}
+
+/// The inventory from the outputs of [`plan`].
+pub fn assemble(outputs: &Outputs) -> Inventory {
+    Inventory {
+        installed: parse_query(outputs.command(0)),
+        upgradable: parse_updates(outputs.command(1)),
+        repositories: outputs
+            .read(0)
+            .iter()
+            .flat_map(|t| parse_pacman_conf(t))
+            .collect(),
+    }
+}
 
 /// `name version` lines.
 pub fn parse_query(text: &str) -> Vec<Package> {

@@ -5,11 +5,61 @@
 
 use std::collections::BTreeMap;
 
-use crate::{is_https, Package, Repository, Upgradable};
+use crate::plan::{argv, under, Command, Outputs, Plan, Read};
+use crate::{is_https, Inventory, Package, Repository, Upgradable};
 
 /// The `rpm -qa --qf` format [`parse_rpm_query`] reads.
 pub const RPM_QUERY_FORMAT: &str =
-    "%{NAME}\\t%{EPOCHNUM}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\t%{SUMMARY}\\n";
+    "%{NAME}\t%{EPOCHNUM}\t%{VERSION}-%{RELEASE}\t%{ARCH}\t%{SUMMARY}\n";
+
+/// `rpm -qa` with [`RPM_QUERY_FORMAT`], on the system at `root`.
+pub fn query_command(root: Option<&str>) -> Command {
+    let mut query = argv(&["rpm"]);
+    if let Some(root) = root {
+        query.extend(["--root".to_string(), root.to_string()]);
+    }
+    query.extend(argv(&["-qa", "--qf", RPM_QUERY_FORMAT]));
+    Command::new(query, &[0])
+}
+
+/// `rpm -qa`, then `<tool> check-update` and `<tool> updateinfo list --security` (dnf or yum;
+/// dnf5 answers to `dnf`), then the `.repo` files. A failing advisory list leaves the updates
+/// unflagged rather than failing the collection.
+pub fn plan(tool: &str, root: Option<&str>) -> Plan {
+    let tool_argv = |args: &[&str]| {
+        let mut words = argv(&[tool]);
+        words.extend(root.map(|root| format!("--installroot={root}")));
+        words.extend(argv(args));
+        words
+    };
+    Plan {
+        commands: vec![
+            query_command(root),
+            // check-update exits 100 when updates exist.
+            Command::new(tool_argv(&["-q", "check-update"]), &[0, 100]),
+            Command::new(tool_argv(&["-q", "updateinfo", "list", "--security"]), &[0]).optional(),
+        ],
+        reads: vec![Read::dir(under(root, "/etc/yum.repos.d"), &[".repo"])],
+    }
+}
+
+/// The inventory from the outputs of [`plan`].
+pub fn assemble(outputs: &Outputs) -> Inventory {
+    let mut upgradable = parse_check_update(outputs.command(1));
+    mark_security(
+        &mut upgradable,
+        &parse_security_advisories(outputs.command(2)),
+    );
+    Inventory {
+        installed: parse_rpm_query(outputs.command(0)),
+        upgradable,
+        repositories: outputs
+            .read(0)
+            .iter()
+            .flat_map(|t| parse_repo_file(t))
+            .collect(),
+    }
+}
 
 /// `epoch:version-release`, without a zero epoch.
 fn evr(epoch: &str, version_release: &str) -> String {

@@ -4,7 +4,45 @@
 
 use std::collections::BTreeSet;
 
-use crate::Upgradable;
+use crate::plan::{argv, under, Command, Outputs, Plan, Read};
+use crate::{rpm, Inventory, Upgradable};
+
+/// `rpm -qa`, `zypper list-updates`, `zypper list-patches --category security` (both exit 100
+/// when something is pending), then the `.repo` files of `/etc/zypp/repos.d`.
+pub fn plan(root: Option<&str>) -> Plan {
+    let zypper = |args: &[&str]| {
+        let mut words = argv(&["zypper"]);
+        if let Some(root) = root {
+            words.extend(["--root".to_string(), root.to_string()]);
+        }
+        words.extend(argv(&["--non-interactive"]));
+        words.extend(argv(args));
+        Command::new(words, &[0, 100])
+    };
+    Plan {
+        commands: vec![
+            rpm::query_command(root),
+            zypper(&["list-updates"]),
+            zypper(&["list-patches", "--category", "security"]),
+        ],
+        reads: vec![Read::dir(under(root, "/etc/zypp/repos.d"), &[".repo"])],
+    }
+}
+
+/// The inventory from the outputs of [`plan`].
+pub fn assemble(outputs: &Outputs) -> Inventory {
+    let mut upgradable = parse_list_updates(outputs.command(1));
+    mark_security(&mut upgradable, &parse_security_patches(outputs.command(2)));
+    Inventory {
+        installed: rpm::parse_rpm_query(outputs.command(0)),
+        upgradable,
+        repositories: outputs
+            .read(0)
+            .iter()
+            .flat_map(|t| rpm::parse_repo_file(t))
+            .collect(),
+    }
+}
 
 /// Table rows split on `|`, skipping headers and separator lines.
 fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
