@@ -1,7 +1,9 @@
 import { useState } from "react";
 import { Modal } from "../../components/Modal";
+import { OrderedChecklist } from "../../components/OrderedChecklist";
 import { Notice } from "../../components/States";
-import { CARD_CATALOGUE, moveSlot, type CardSlot } from "./cards";
+import { moveItem } from "../../lib/reorder";
+import { CARD_CATALOGUE, type CardSlot } from "./cards";
 
 interface Props {
   slots: CardSlot[];
@@ -11,8 +13,8 @@ interface Props {
   onClose: () => void;
 }
 
-export function CustomiseDashboard({ slots: initial, busy, error, onSave, onClose }: Props) {
-  const [slots, setSlots] = useState(initial);
+export function CustomiseDashboard({ slots: initialSlots, busy, error, onSave, onClose }: Props) {
+  const [slots, setSlots] = useState(initialSlots);
   const titleOf = (id: string) => CARD_CATALOGUE.find((card) => card.id === id)?.title ?? id;
   return (
     <Modal
@@ -30,25 +32,12 @@ export function CustomiseDashboard({ slots: initial, busy, error, onSave, onClos
       }
     >
       <p className="muted">Choose which cards to show and their order. The layout is saved to your account.</p>
-      <div>
-        {slots.map((slot, index) => (
-          <div key={slot.id} className="dashboard-card-controls">
-            <input
-              type="checkbox"
-              aria-label={`Show ${titleOf(slot.id)}`}
-              checked={slot.enabled}
-              onChange={(event) => setSlots(slots.map((s) => (s.id === slot.id ? { ...s, enabled: event.target.checked } : s)))}
-            />
-            <span>{titleOf(slot.id)}</span>
-            <button type="button" className="btn btn-small" aria-label={`Move ${titleOf(slot.id)} up`} disabled={index === 0} onClick={() => setSlots(moveSlot(slots, index, -1))}>
-              ↑
-            </button>
-            <button type="button" className="btn btn-small" aria-label={`Move ${titleOf(slot.id)} down`} disabled={index === slots.length - 1} onClick={() => setSlots(moveSlot(slots, index, 1))}>
-              ↓
-            </button>
-          </div>
-        ))}
-      </div>
+      <OrderedChecklist
+        verb="Show"
+        items={slots.map((slot) => ({ id: slot.id, label: titleOf(slot.id), checked: slot.enabled }))}
+        onToggle={(id, checked) => setSlots(slots.map((slot) => (slot.id === id ? { ...slot, enabled: checked } : slot)))}
+        onMove={(index, delta) => setSlots(moveItem(slots, index, delta))}
+      />
       {error && <Notice kind="error">{error}</Notice>}
     </Modal>
   );
