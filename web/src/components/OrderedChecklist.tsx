@@ -1,21 +1,21 @@
-export interface ChecklistItem {
-  id: string;
+export interface ChecklistItem<Id extends string> {
+  id: Id;
   label: string;
   checked: boolean;
   /** Always on: the checkbox is shown ticked and cannot be cleared. */
   locked?: boolean;
 }
 
-interface OrderedChecklistProps {
-  items: ChecklistItem[];
+interface OrderedChecklistProps<Id extends string> {
+  items: ChecklistItem<Id>[];
   /** Names the checkbox, e.g. "Show" → "Show Total hosts". */
   verb: string;
-  onToggle: (id: string, checked: boolean) => void;
+  onToggle: (id: Id, checked: boolean) => void;
   onMove: (index: number, delta: -1 | 1) => void;
 }
 
 /** A list of things to show or hide and put in order (dashboard cards, host list columns). */
-export function OrderedChecklist({ items, verb, onToggle, onMove }: OrderedChecklistProps) {
+export function OrderedChecklist<Id extends string>({ items, verb, onToggle, onMove }: OrderedChecklistProps<Id>) {
   return (
     <ul className="ordered-checklist">
       {items.map((item, index) => (
