@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api } from ".";
-import type { HostGroup } from "./types";
+import type { HostGroup, UserPreferences } from "./types";
 
 /** Query hooks shared by several pages. */
 
@@ -9,6 +9,17 @@ export function useHostGroups(enabled = true) {
     queryKey: ["host-groups"],
     queryFn: () => api.get<HostGroup[]>("/host-groups"),
     enabled,
+  });
+}
+
+export const USER_PREFERENCES_KEY = ["user", "preferences"];
+
+/** The signed-in user's UI preferences (`GET /user/preferences`). */
+export function useUserPreferences() {
+  return useQuery({
+    queryKey: USER_PREFERENCES_KEY,
+    queryFn: () => api.get<UserPreferences>("/user/preferences"),
+    staleTime: 5 * 60_000,
   });
 }
 

@@ -103,6 +103,7 @@ export interface HostListItem {
   api_id: string;
   needs_reboot: boolean | null;
   notes: string | null;
+  system_uptime?: string | null;
   last_update: string;
   isStale?: boolean;
   docker_enabled?: boolean;

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useMemo, useState, type CSSProperties } from "react";
 import { api } from "../../api";
 import { useEndpoint } from "../../api/capabilities";
 import { ApiError } from "../../api/client";
@@ -11,8 +11,15 @@ import { CARD_CATALOGUE, mergeCardLayout, preferencesPayload, type CardSlot } fr
 import { CustomiseDashboard } from "./CustomiseDashboard";
 import { ChartCard, RecentCollectionCard, StatCard } from "./DashboardCards";
 import { HostSummary } from "./HostSummary";
+import { DEFAULT_DASHBOARD_LAYOUT, parseDashboardLayout, sameLayout, type DashboardLayout } from "./layout";
 
 const PREFERENCES_KEY = ["dashboard", "preferences"];
+const LAYOUT_KEY = ["dashboard", "layout"];
+
+/** The stylesheet turns these into "at most N per row", so narrow screens still get fewer. */
+function gridColumns(columns: number): CSSProperties {
+  return { "--grid-columns": columns } as CSSProperties;
+}
 
 export default function DashboardPage() {
   const permissions = usePermissions();
@@ -41,17 +48,34 @@ export default function DashboardPage() {
     },
   });
 
+  // Like the card preferences: a server without the layout route gets the default column counts.
+  const layoutQuery = useQuery({
+    queryKey: LAYOUT_KEY,
+    queryFn: async () => {
+      try {
+        return parseDashboardLayout(await api.get<unknown>("/dashboard-preferences/layout"));
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404) return DEFAULT_DASHBOARD_LAYOUT;
+        throw err;
+      }
+    },
+  });
+  const layout = layoutQuery.data ?? DEFAULT_DASHBOARD_LAYOUT;
+
   const saved = useMemo(() => (Array.isArray(preferences.data) ? preferences.data : []), [preferences.data]);
   const allowedCards = CARD_CATALOGUE.filter((card) => permissions[card.requires]);
   const slots = mergeCardLayout(allowedCards, saved);
   const visible = slots.filter((slot) => slot.enabled).map((slot) => allowedCards.find((card) => card.id === slot.id)!);
 
-  const saveLayout = async (next: CardSlot[]) => {
+  const saveLayout = async (nextSlots: CardSlot[], nextLayout: DashboardLayout) => {
     setSaving(true);
     setSaveError(null);
     try {
-      await api.put("/dashboard-preferences", preferencesPayload(next, saved));
-      await queryClient.invalidateQueries({ queryKey: PREFERENCES_KEY });
+      await Promise.all([
+        api.put("/dashboard-preferences", preferencesPayload(nextSlots, saved)),
+        sameLayout(nextLayout, layout) ? undefined : api.put("/dashboard-preferences/layout", nextLayout),
+      ]);
+      await Promise.all([queryClient.invalidateQueries({ queryKey: PREFERENCES_KEY }), queryClient.invalidateQueries({ queryKey: LAYOUT_KEY })]);
       setCustomising(false);
     } catch (err) {
       setSaveError(errorText(err));
@@ -62,7 +86,7 @@ export default function DashboardPage() {
 
   let body;
   if (statsEndpoint === "missing") body = <HostSummary />;
-  else if (stats.isPending || preferences.isPending) body = <Loading label="Loading dashboard…" />;
+  else if (stats.isPending || preferences.isPending || layoutQuery.isPending) body = <Loading label="Loading dashboard…" />;
   else if (stats.isError) body = <ErrorState error={stats.error} onRetry={() => void stats.refetch()} />;
   else if (!stats.data) body = null;
   else if (visible.length === 0) body = <EmptyState title="No cards to show">Use “Customise” to choose the cards on your dashboard.</EmptyState>;
@@ -70,12 +94,12 @@ export default function DashboardPage() {
     const data = stats.data;
     body = (
       <>
-        <div className="grid-cards">
+        <div className="grid-cards grid-columns" style={gridColumns(layout.stats_columns)}>
           {visible.filter((card) => card.kind === "stat").map((card) => (
             <StatCard key={card.id} card={card} stats={data} />
           ))}
         </div>
-        <div className="grid-charts">
+        <div className="grid-charts grid-columns" style={gridColumns(layout.charts_columns)}>
           {visible.filter((card) => card.kind !== "stat").map((card) =>
             card.kind === "list" ? <RecentCollectionCard key={card.id} card={card} /> : <ChartCard key={card.id} card={card} stats={data} />,
           )}
@@ -96,7 +120,7 @@ export default function DashboardPage() {
         </button>
       </div>
       {body}
-      {customising && <CustomiseDashboard slots={slots} busy={saving} error={saveError} onSave={saveLayout} onClose={() => setCustomising(false)} />}
+      {customising && <CustomiseDashboard slots={slots} layout={layout} busy={saving} error={saveError} onSave={saveLayout} onClose={() => setCustomising(false)} />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CARD_CATALOGUE, mergeCardLayout, moveSlot, preferencesPayload } from "./cards";
+import { CARD_CATALOGUE, mergeCardLayout, preferencesPayload } from "./cards";
 
 describe("dashboard layout", () => {
   it("uses the catalogue order, all shown, when nothing is saved", () => {
@@ -28,14 +28,5 @@ describe("dashboard layout", () => {
       { cardId: "totalHosts", enabled: true, order: 0, col_span: 1 },
       { cardId: "complianceStats", enabled: false, order: 1, col_span: 2 },
     ]);
-  });
-
-  it("moves cards within bounds", () => {
-    const slots = [
-      { id: "a", enabled: true },
-      { id: "b", enabled: true },
-    ];
-    expect(moveSlot(slots, 0, 1).map((s) => s.id)).toEqual(["b", "a"]);
-    expect(moveSlot(slots, 0, -1)).toBe(slots);
   });
 });

@@ -60,12 +60,3 @@ export function preferencesPayload(slots: CardSlot[], saved: DashboardPreference
     ],
   };
 }
-
-export function moveSlot(slots: CardSlot[], index: number, delta: -1 | 1): CardSlot[] {
-  const target = index + delta;
-  if (target < 0 || target >= slots.length) return slots;
-  const next = [...slots];
-  const [moved] = next.splice(index, 1);
-  if (moved) next.splice(target, 0, moved);
-  return next;
-}

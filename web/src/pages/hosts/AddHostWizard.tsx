@@ -7,6 +7,7 @@ import { Modal } from "../../components/Modal";
 import { errorText, Notice } from "../../components/States";
 import { CredentialsPanel } from "./CredentialsPanel";
 import { GroupPicker } from "./GroupPicker";
+import { WaitingForConnection } from "./WaitingForConnection";
 
 export function AddHostWizard({ onClose }: { onClose: () => void }) {
   const queryClient = useQueryClient();
@@ -17,6 +18,8 @@ export function AddHostWizard({ onClose }: { onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<CreateHostResponse | null>(null);
+  // After the install command is copied the wizard waits for the agent; the credentials stay for "View command again".
+  const [waiting, setWaiting] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -38,6 +41,10 @@ export function AddHostWizard({ onClose }: { onClose: () => void }) {
     }
   };
 
+  if (created && waiting) {
+    return <WaitingForConnection hostId={created.hostId} apiId={created.apiId} friendlyName={created.friendlyName} onViewCommand={() => setWaiting(false)} onClose={onClose} />;
+  }
+
   if (created) {
     return (
       <Modal
@@ -49,14 +56,17 @@ export function AddHostWizard({ onClose }: { onClose: () => void }) {
             <button type="button" className="btn" onClick={onClose}>
               Done
             </button>
-            <Link to={`/hosts/${created.hostId}`} className="btn btn-primary" onClick={onClose}>
+            <Link to={`/hosts/${created.hostId}`} className="btn" onClick={onClose}>
               Open host
             </Link>
+            <button type="button" className="btn btn-primary" onClick={() => setWaiting(true)}>
+              Wait for the agent
+            </button>
           </>
         }
       >
-        <CredentialsPanel apiId={created.apiId} apiKey={created.apiKey} />
-        <p className="muted">The host shows as pending until its first report arrives (normally within a minute of installing).</p>
+        <CredentialsPanel apiId={created.apiId} apiKey={created.apiKey} onCommandCopied={() => setWaiting(true)} />
+        <p className="muted">Copying the command moves on to waiting for the agent. The host shows as pending until its first report arrives (normally within a minute of installing).</p>
       </Modal>
     );
   }

@@ -3,7 +3,7 @@ import { CopyButton, CopyField } from "../../components/CopyButton";
 import { Notice } from "../../components/States";
 
 /** API credentials plus the install one-liner; the key is only ever shown this once. */
-export function CredentialsPanel({ apiId, apiKey }: { apiId: string; apiKey: string }) {
+export function CredentialsPanel({ apiId, apiKey, onCommandCopied }: { apiId: string; apiKey: string; onCommandCopied?: () => void }) {
   const serverUrl = useServerUrl();
   const command = serverUrl.data ? installCommand(serverUrl.data, apiId, apiKey) : null;
   return (
@@ -17,7 +17,7 @@ export function CredentialsPanel({ apiId, apiKey }: { apiId: string; apiKey: str
           <>
             <code className="command">{command}</code>
             <div>
-              <CopyButton text={command} label="Copy command" />
+              <CopyButton text={command} label="Copy command" onCopied={onCommandCopied} />
             </div>
           </>
         ) : serverUrl.isError ? (

@@ -1,28 +1,11 @@
-import { useEffect, useState } from "react";
-import { Link } from "react-router-dom";
+import { useEffect, useState, type CSSProperties } from "react";
 import type { HostListItem } from "../../api/types";
-import { GroupChip, StatusBadge } from "../../components/StatusBadge";
 import { VirtualList } from "../../components/VirtualList";
-import { formatOs, formatRelative } from "../../lib/format";
+import { HostCell } from "./HostCells";
+import { hostGridLayout, type HostColumnDefinition } from "./hostColumns";
 import type { HostSortField, HostListState } from "./hostListState";
 
 const ROW_HEIGHT = 52;
-
-interface Column {
-  label: string;
-  sort?: HostSortField;
-  optional?: boolean;
-}
-
-const COLUMNS: Column[] = [
-  { label: "Host", sort: "friendly_name" },
-  { label: "OS", sort: "os_type", optional: true },
-  { label: "Groups", sort: "group", optional: true },
-  { label: "Updates", sort: "updates" },
-  { label: "Status", sort: "status" },
-  { label: "Last update", sort: "last_update", optional: true },
-  { label: "IP", sort: "ip", optional: true },
-];
 
 function useListHeight(): number {
   const compute = () => Math.max(320, window.innerHeight - 240);
@@ -35,8 +18,15 @@ function useListHeight(): number {
   return height;
 }
 
+/** Columns without a phone track are hidden on phone-width screens. */
+function cellClass(column: HostColumnDefinition): string | undefined {
+  return column.phoneTrack ? undefined : "host-col-optional";
+}
+
 interface HostTableProps {
   hosts: HostListItem[];
+  /** The visible columns, in order. */
+  columns: HostColumnDefinition[];
   state: HostListState;
   onSort: (field: HostSortField) => void;
   canSort: (field: HostSortField) => boolean;
@@ -46,8 +36,10 @@ interface HostTableProps {
   onNearEnd?: () => void;
 }
 
-export function HostTable({ hosts, state, onSort, canSort, selectable, selected, onSelectionChange, onNearEnd }: HostTableProps) {
+export function HostTable({ hosts, columns, state, onSort, canSort, selectable, selected, onSelectionChange, onNearEnd }: HostTableProps) {
   const height = useListHeight();
+  const grid = hostGridLayout(columns, selectable);
+  const gridStyle = { "--host-columns": grid.columns, "--host-phone-columns": grid.phoneColumns, "--host-min-width": `${grid.minWidth}px` } as CSSProperties;
   const allSelected = hosts.length > 0 && hosts.every((host) => selected.has(host.id));
   const toggle = (id: string, on: boolean) => {
     const next = new Set(selected);
@@ -57,71 +49,54 @@ export function HostTable({ hosts, state, onSort, canSort, selectable, selected,
   };
 
   return (
-    <div className="host-grid" role="table" aria-label="Hosts" aria-rowcount={hosts.length}>
-      <div className="host-row host-row-head" role="row">
-        <span role="columnheader">
+    <div className="host-grid" role="table" aria-label="Hosts" aria-rowcount={hosts.length} style={gridStyle}>
+      <div className="host-grid-content">
+        <div className="host-row host-row-head" role="row">
           {selectable && (
-            <input
-              type="checkbox"
-              aria-label="Select all loaded hosts"
-              checked={allSelected}
-              onChange={(event) => onSelectionChange(event.target.checked ? new Set(hosts.map((host) => host.id)) : new Set())}
-            />
+            <span role="columnheader">
+              <input
+                type="checkbox"
+                aria-label="Select all loaded hosts"
+                checked={allSelected}
+                onChange={(event) => onSelectionChange(event.target.checked ? new Set(hosts.map((host) => host.id)) : new Set())}
+              />
+            </span>
           )}
-        </span>
-        {COLUMNS.map((column) => (
-          <span key={column.label} role="columnheader" className={column.optional ? "host-col-optional" : undefined} aria-sort={column.sort === state.sort ? (state.order === "asc" ? "ascending" : "descending") : undefined}>
-            {column.sort && canSort(column.sort) ? (
-              <button type="button" className="sort-btn" onClick={() => onSort(column.sort as HostSortField)}>
-                {column.label}
-                {column.sort === state.sort ? (state.order === "asc" ? " ▲" : " ▼") : ""}
-              </button>
-            ) : (
-              column.label
-            )}
-          </span>
-        ))}
+          {columns.map((column) => (
+            <span key={column.id} role="columnheader" className={cellClass(column)} aria-sort={column.sort === state.sort ? (state.order === "asc" ? "ascending" : "descending") : undefined}>
+              {canSort(column.sort) ? (
+                <button type="button" className="sort-btn" onClick={() => onSort(column.sort)}>
+                  {column.label}
+                  {column.sort === state.sort ? (state.order === "asc" ? " ▲" : " ▼") : ""}
+                </button>
+              ) : (
+                column.label
+              )}
+            </span>
+          ))}
+        </div>
+        <VirtualList
+          items={hosts}
+          rowHeight={ROW_HEIGHT}
+          height={Math.min(height, Math.max(ROW_HEIGHT, hosts.length * ROW_HEIGHT))}
+          getKey={(host) => host.id}
+          onNearEnd={onNearEnd}
+          renderRow={(host) => (
+            <div className={`host-row${selected.has(host.id) ? " host-row-selected" : ""}`} role="row">
+              {selectable && (
+                <span role="cell">
+                  <input type="checkbox" aria-label={`Select ${host.friendly_name}`} checked={selected.has(host.id)} onChange={(event) => toggle(host.id, event.target.checked)} />
+                </span>
+              )}
+              {columns.map((column) => (
+                <span key={column.id} role="cell" className={cellClass(column)}>
+                  <HostCell column={column.id} host={host} />
+                </span>
+              ))}
+            </div>
+          )}
+        />
       </div>
-      <VirtualList
-        items={hosts}
-        rowHeight={ROW_HEIGHT}
-        height={Math.min(height, Math.max(ROW_HEIGHT, hosts.length * ROW_HEIGHT))}
-        getKey={(host) => host.id}
-        onNearEnd={onNearEnd}
-        renderRow={(host) => (
-          <div className={`host-row${selected.has(host.id) ? " host-row-selected" : ""}`} role="row">
-            <span role="cell">
-              {selectable && <input type="checkbox" aria-label={`Select ${host.friendly_name}`} checked={selected.has(host.id)} onChange={(event) => toggle(host.id, event.target.checked)} />}
-            </span>
-            <span role="cell">
-              <Link to={`/hosts/${host.id}`} className="host-name">
-                {host.friendly_name}
-              </Link>
-              <div className="muted small">{host.hostname ?? "—"}</div>
-            </span>
-            <span role="cell" className="host-col-optional">
-              {formatOs(host.os_type, host.os_version) ?? <span className="muted">—</span>}
-            </span>
-            <span role="cell" className="host-col-optional">
-              {host.host_group_memberships.length === 0 ? <span className="muted">—</span> : host.host_group_memberships.map(({ host_groups: g }) => <GroupChip key={g.id} name={g.name} color={g.color} />)}
-            </span>
-            <span role="cell">
-              {host.updatesCount ?? <span className="muted">—</span>}
-              {(host.securityUpdatesCount ?? 0) > 0 && <span className="badge badge-danger security-count">{host.securityUpdatesCount} security</span>}
-              {host.needs_reboot && <div className="small" style={{ color: "var(--warn)" }}>Reboot</div>}
-            </span>
-            <span role="cell">
-              <StatusBadge status={host.effectiveStatus ?? host.status} />
-            </span>
-            <span role="cell" className="host-col-optional" title={host.last_update}>
-              {formatRelative(host.last_update)}
-            </span>
-            <span role="cell" className="host-col-optional">
-              {host.ip ?? "—"}
-            </span>
-          </div>
-        )}
-      />
     </div>
   );
 }

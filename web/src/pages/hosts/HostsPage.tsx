@@ -8,10 +8,13 @@ import { Icon } from "../../components/Icon";
 import { EmptyState, ErrorState, Loading } from "../../components/States";
 import { AddHostWizard } from "./AddHostWizard";
 import { BulkActions } from "./BulkActions";
+import { HostColumnChooser } from "./HostColumnChooser";
+import { visibleHostColumns } from "./hostColumns";
 import { HostFilters } from "./HostFilters";
 import { HostTable } from "./HostTable";
 import { canSortBy, chooseHostListSource, fetchHostPage } from "./hostListSource";
 import { toggleSort, type HostListState } from "./hostListState";
+import { useHostColumns } from "./useHostColumns";
 import { useHostListState } from "./useHostListState";
 
 export default function HostsPage() {
@@ -19,6 +22,9 @@ export default function HostsPage() {
   const [state, setState] = useHostListState();
   const [params, setParams] = useSearchParams();
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [choosingColumns, setChoosingColumns] = useState(false);
+  const hostColumns = useHostColumns();
+  const columns = useMemo(() => visibleHostColumns(hostColumns.settings), [hostColumns.settings]);
   const adding = params.get("add") === "1" && permissions.can_manage_hosts;
   const dashboardHosts = useEndpoint("GET", "/dashboard/hosts");
   const source = chooseHostListSource(dashboardHosts, permissions.can_manage_hosts);
@@ -63,6 +69,9 @@ export default function HostsPage() {
         <h1>Hosts</h1>
         <div className="actions">
           {query.isSuccess && <span className="muted">{total} host(s)</span>}
+          <button type="button" className="btn" onClick={() => setChoosingColumns(true)}>
+            Columns
+          </button>
           {permissions.can_manage_hosts && (
             <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
               <Icon name="plus" /> Add host
@@ -72,7 +81,7 @@ export default function HostsPage() {
       </div>
       <HostFilters state={state} onChange={changeState} fullFilters={source === "dashboard"} />
       {permissions.can_manage_hosts && <BulkActions selected={selected} onDone={() => setSelected(new Set())} />}
-      {query.isPending ? (
+      {query.isPending || hostColumns.loading ? (
         <Loading label="Loading hosts…" />
       ) : query.isError ? (
         <ErrorState error={query.error} onRetry={() => void query.refetch()} />
@@ -84,6 +93,7 @@ export default function HostsPage() {
         <>
           <HostTable
             hosts={hosts}
+            columns={columns}
             state={state}
             onSort={(field) => changeState(toggleSort(state, field))}
             canSort={(field) => canSortBy(source, field)}
@@ -96,6 +106,7 @@ export default function HostsPage() {
         </>
       )}
       {adding && <AddHostWizard onClose={() => setAdding(false)} />}
+      {choosingColumns && <HostColumnChooser settings={hostColumns.settings} onSave={hostColumns.save} onClose={() => setChoosingColumns(false)} />}
     </div>
   );
 }

@@ -39,7 +39,10 @@ export function hostToListItem(host: Host): HostListItem {
     api_id: host.api_id,
     needs_reboot: host.needs_reboot,
     notes: host.notes,
+    system_uptime: host.system_uptime,
     last_update: host.last_update,
+    docker_enabled: host.docker_enabled,
+    compliance_enabled: host.compliance_enabled,
     host_group_memberships: host.host_group_memberships.map((group) => ({ host_groups: group })),
   };
 }
