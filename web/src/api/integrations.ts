@@ -85,10 +85,17 @@ export function useIntegrationTokens(enabled = true) {
 }
 
 /** Replaces a credential the server just returned in the cached list. */
+/**
+ * Writes a credential the server just returned into the cached list. A list fetch still in
+ * flight (say, the refresh after creating a credential) was answered before this change and
+ * would overwrite it, so it is cancelled first.
+ */
 export function useStoreToken() {
   const queryClient = useQueryClient();
-  return (token: IntegrationToken) =>
+  return async (token: IntegrationToken) => {
+    await queryClient.cancelQueries({ queryKey: INTEGRATION_TOKENS_KEY });
     queryClient.setQueryData<IntegrationToken[]>(INTEGRATION_TOKENS_KEY, (list) => list?.map((t) => (t.id === token.id ? token : t)));
+  };
 }
 
 export const integrationApi = {

@@ -67,9 +67,12 @@ export function usePlugins(enabled = true) {
 }
 
 /** Puts a plugin the server just returned into the cached list (new ones are appended). */
+/** Writes a plugin the server just returned into the cached list, after cancelling a list fetch
+ * still in flight (its older answer would overwrite this one). */
 export function useStorePlugin() {
   const queryClient = useQueryClient();
-  return (plugin: PluginView) => {
+  return async (plugin: PluginView) => {
+    await queryClient.cancelQueries({ queryKey: PLUGINS_KEY });
     queryClient.setQueryData<PluginView[]>(PLUGINS_KEY, (list) => {
       if (!list) return [plugin];
       return list.some((p) => p.id === plugin.id) ? list.map((p) => (p.id === plugin.id ? plugin : p)) : [...list, plugin];

@@ -27,7 +27,7 @@ function CredentialRow({ token, onDelete, onError }: { token: IntegrationToken; 
     setBusy(true);
     onError(null);
     try {
-      store((await integrationApi.setActive(token.id, !token.is_active)).token);
+      await store((await integrationApi.setActive(token.id, !token.is_active)).token);
     } catch (err) {
       onError(`Could not ${token.is_active ? "deactivate" : "activate"} “${token.token_name}”: ${errorText(err)}`);
     } finally {

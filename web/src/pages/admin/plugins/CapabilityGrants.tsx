@@ -29,7 +29,7 @@ export function CapabilityGrants({ plugin }: { plugin: PluginView }) {
     setResult(null);
     try {
       const updated = await pluginApi.setGrants(plugin.id, grantPayload(plugin, selection).capabilities);
-      store(updated);
+      await store(updated);
       setSelection(initialGrantSelection(updated));
       setResult({ kind: "success", text: "Permissions saved" });
     } catch (err) {

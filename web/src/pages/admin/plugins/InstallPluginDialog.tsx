@@ -23,7 +23,7 @@ export function InstallPluginDialog({ onClose, onInstalled }: { onClose: () => v
     setError(null);
     try {
       const answer = await pluginApi.install(file);
-      store(answer.body);
+      await store(answer.body);
       onInstalled({ plugin: answer.body, upgraded: answer.status !== 201 });
     } catch (err) {
       setError(errorText(err));

@@ -27,7 +27,7 @@ export function PluginConfigForm({ plugin }: { plugin: PluginView }) {
     setBusy(true);
     try {
       const updated = await pluginApi.setConfig(plugin.id, configPayload(schema, value).config);
-      store(updated);
+      await store(updated);
       setValue(initialConfigValue(updated));
       setServerErrors({});
       setTouched(false);

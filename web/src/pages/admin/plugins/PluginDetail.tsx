@@ -22,7 +22,7 @@ function EnableToggle({ plugin }: { plugin: PluginView }) {
     setBusy(true);
     setError(null);
     try {
-      store(plugin.enabled ? await pluginApi.disable(plugin.id) : await pluginApi.enable(plugin.id));
+      await store(plugin.enabled ? await pluginApi.disable(plugin.id) : await pluginApi.enable(plugin.id));
     } catch (err) {
       setError(errorText(err));
     } finally {
