@@ -108,6 +108,8 @@ pub async fn ping(
                 .map_err(|_| Error::bad_request("Invalid request body"))?,
         )
     };
+    // Both writes below queue behind report writes in order instead of spinning on SQLite's lock.
+    let _turn = state.store.write_turn().await.ctx("Ping failed")?;
     record_check_in(
         &state.store,
         &host.id,

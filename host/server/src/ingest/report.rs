@@ -14,7 +14,7 @@ use super::history::{self, HistoryRow};
 use super::validate::{validate, Interfaces, ReportPlan};
 use super::{read_body, write};
 use crate::app::AppState;
-use crate::http::{Error, Result};
+use crate::http::{Error, Result, StoreContext};
 
 /// Decodes the body; `networkInterfaces` separately, so a bad list can be named when the agent
 /// claimed an interfaces hash.
@@ -109,12 +109,10 @@ pub async fn update(
         Err(message) => return Err(refuse(&state, &host, message, payload_kb).await),
     };
     let history = history_row(&payload, &plan, payload_kb, started);
+    // A database that is gone or saturated answers 503 (the agent retries); anything else 500.
     let totals = write::write_report(&state.store, &host.id, &payload, &plan, history)
         .await
-        .map_err(|err| {
-            tracing::error!(host_id = %host.id, error = %err, "report write failed");
-            Error::internal("Failed to update host")
-        })?;
+        .ctx("Failed to update host")?;
     tracing::info!(
         host_id = %host.id,
         sections = ?plan.sections,

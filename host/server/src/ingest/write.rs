@@ -14,8 +14,20 @@ use super::history::{HistoryRow, INSERT_HISTORY};
 use super::validate::{clean, ReportPlan};
 use crate::store::{new_id, now, Store};
 
-/// Rows per multi-row statement: well under SQLite's and PostgreSQL's parameter limits.
-const CHUNK: usize = 500;
+/// Rows per multi-row statement on PostgreSQL: well under its parameter limit.
+const POSTGRES_ROWS: usize = 500;
+/// Parameters per statement on SQLite. sqlx looks each parameter's name up in a list SQLite
+/// scans linearly, so binding costs grow with the square of a statement's parameters: 500
+/// package rows (7,500 parameters) spent more time binding than writing.
+const SQLITE_PARAMETERS: usize = 240;
+
+/// Rows per multi-row statement of `columns` parameters each.
+fn rows_per_statement(store: &Store, columns: usize) -> usize {
+    match store.pool {
+        crate::store::Pool::Sqlite(_) => (SQLITE_PARAMETERS / columns).max(1),
+        crate::store::Pool::Postgres(_) => POSTGRES_ROWS,
+    }
+}
 /// PostgreSQL deadlock / serialisation failures are retried this many times in all.
 const ATTEMPTS: u32 = 3;
 
@@ -229,6 +241,7 @@ pub async fn write_report(
     plan: &ReportPlan,
     history: HistoryRow,
 ) -> Result<Totals, sqlx::Error> {
+    let _turn = store.write_turn().await?;
     let mut attempt = 1;
     loop {
         match write_once(store, host_id, payload, plan, &history).await {
@@ -295,7 +308,7 @@ async fn write_once(
             if plan.writes(Section::Packages) {
                 // 2. Shared package rows, in name order (plan.packages is sorted by name).
                 let mut ids: HashMap<String, String> = HashMap::new();
-                for chunk in plan.packages.chunks(CHUNK) {
+                for chunk in plan.packages.chunks(rows_per_statement(store, 7)) {
                     let sql = format!(
                         "INSERT INTO packages (id, name, description, category, latest_version, created_at, updated_at) VALUES {}{UPSERT_PACKAGES_TAIL}",
                         values(chunk.len(), 7)
@@ -355,7 +368,7 @@ async fn write_once(
                     }
                 }
                 let gone: Vec<String> = stored.into_values().map(|s| s.id).collect();
-                for chunk in gone.chunks(CHUNK) {
+                for chunk in gone.chunks(rows_per_statement(store, 1)) {
                     let sql = format!("DELETE FROM host_packages WHERE id IN ({})", placeholders(chunk.len()));
                     let mut query = sqlx::query(&sql);
                     for id in chunk {
@@ -363,7 +376,7 @@ async fn write_once(
                     }
                     query.execute(&mut *tx).await?;
                 }
-                for chunk in inserts.chunks(CHUNK) {
+                for chunk in inserts.chunks(rows_per_statement(store, 15)) {
                     let sql = format!("INSERT INTO host_packages {HOST_PACKAGE_COLUMNS} VALUES {}", values(chunk.len(), 15));
                     let mut query = sqlx::query(&sql);
                     for (p, package_id) in chunk {
@@ -391,7 +404,7 @@ async fn write_once(
             if let Some(repos) = &repos {
                 // 4. Shared repository rows, in key order.
                 let mut wanted: Vec<(String, bool)> = Vec::with_capacity(repos.len());
-                for chunk in repos.chunks(CHUNK) {
+                for chunk in repos.chunks(rows_per_statement(store, 10)) {
                     let sql = format!(
                         "INSERT INTO repositories (id, name, url, distribution, components, repo_type, is_active, is_secure, created_at, updated_at) VALUES {}{UPSERT_REPOS_TAIL}",
                         values(chunk.len(), 10)

@@ -5,12 +5,14 @@
 //! pool types. That keeps one code path per query while each backend keeps its native column
 //! types (TIMESTAMPTZ, JSONB, BOOLEAN on PostgreSQL).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Config;
 
@@ -38,6 +40,8 @@ pub enum Pool {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub pool: Pool,
+    /// Turns for long write transactions on SQLite (see [`Store::write_turn`]).
+    sqlite_writer: Arc<Semaphore>,
 }
 
 /// Runs `$body` with `$db` bound to the concrete pool (SQLite or PostgreSQL).
@@ -151,9 +155,7 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(config.db_pool_timeout))
                 .connect_with(options)
                 .await?;
-            return Ok(Store {
-                pool: Pool::Sqlite(pool),
-            });
+            return Ok(Store::from_pool(Pool::Sqlite(pool)));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options: PgConnectOptions = url.parse()?;
@@ -164,16 +166,35 @@ impl Store {
                 .max_lifetime(Duration::from_secs(config.db_max_lifetime))
                 .connect_with(options)
                 .await?;
-            return Ok(Store {
-                pool: Pool::Postgres(pool),
-            });
+            return Ok(Store::from_pool(Pool::Postgres(pool)));
         }
         Err(StoreError::UnsupportedUrl(url.to_string()))
     }
 
-    /// Builds a store on an existing PostgreSQL pool (tests use one schema per test).
+    /// Builds a store on an existing pool (tests use one PostgreSQL schema per test).
     pub fn from_pool(pool: Pool) -> Store {
-        Store { pool }
+        Store {
+            pool,
+            sqlite_writer: Arc::new(Semaphore::new(1)),
+        }
+    }
+
+    /// Waits for this process's turn to run a long write transaction on SQLite, which allows
+    /// one writer at a time: without a queue, concurrent report writers contend for the file lock,
+    /// and a transaction that read before writing cannot upgrade ("database is locked").
+    /// PostgreSQL locks rows and needs no turn. Waiting longer than the pool's acquire timeout is
+    /// `PoolTimedOut`, which the API answers with 503.
+    pub async fn write_turn(&self) -> Result<Option<OwnedSemaphorePermit>, sqlx::Error> {
+        match &self.pool {
+            Pool::Postgres(_) => Ok(None),
+            Pool::Sqlite(pool) => {
+                let wait = pool.options().get_acquire_timeout();
+                match tokio::time::timeout(wait, self.sqlite_writer.clone().acquire_owned()).await {
+                    Ok(Ok(permit)) => Ok(Some(permit)),
+                    _ => Err(sqlx::Error::PoolTimedOut),
+                }
+            }
+        }
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
