@@ -239,17 +239,34 @@ pub async fn list(
     })
 }
 
+/// Host ids per `IN` list when reading memberships.
+const GROUP_CHUNK: usize = 500;
+
 /// Group memberships of the given hosts, keyed by host id.
 pub async fn groups_of(
     store: &Store,
     host_ids: &[String],
 ) -> Result<HashMap<String, Vec<GroupRef>>, sqlx::Error> {
+    const SELECT: &str = "SELECT m.host_id, g.id, g.name, g.color FROM host_group_memberships m \
+        JOIN host_groups g ON g.id = m.host_group_id";
     let mut out: HashMap<String, Vec<GroupRef>> = HashMap::new();
-    for chunk in host_ids.chunks(500) {
+    // Past one chunk, a single pass over every membership is cheaper than many `IN` lists
+    // (a fleet-wide list asks for every host anyway).
+    if host_ids.len() > GROUP_CHUNK {
+        let wanted: std::collections::HashSet<&str> = host_ids.iter().map(String::as_str).collect();
+        let sql = format!("{SELECT} ORDER BY g.name");
+        let rows = with_db!(store, |db| sqlx::query_as::<_, GroupRef>(&sql)
+            .fetch_all(db)
+            .await)?;
+        for row in rows.into_iter().filter(|r| wanted.contains(r.host_id.as_str())) {
+            out.entry(row.host_id.clone()).or_default().push(row);
+        }
+        return Ok(out);
+    }
+    for chunk in host_ids.chunks(GROUP_CHUNK) {
         let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "SELECT m.host_id, g.id, g.name, g.color FROM host_group_memberships m JOIN host_groups g ON g.id = m.host_group_id \
-             WHERE m.host_id IN ({}) ORDER BY g.name",
+            "{SELECT} WHERE m.host_id IN ({}) ORDER BY g.name",
             placeholders.join(", ")
         );
         let rows = with_db!(store, |db| {

@@ -265,4 +265,21 @@ backend_tests! {
         let (names, _) = s.names("").await;
         assert_eq!(names, ["db-1", "new-1", "web-1"]);
     }
+
+    async fn a_large_list_keeps_every_hosts_groups(backend: Backend) {
+        // Past 500 hosts the memberships are read in one pass instead of per-chunk IN lists.
+        let s = setup(backend).await;
+        for i in 0..500 {
+            let (status, body) = s.admin.post("/api/v1/hosts/create", json!({"friendly_name": format!("bulk-{i:03}")})).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        let (names, body) = s.names("?include=stats").await;
+        assert_eq!((names.len(), body["total"].clone()), (504, json!(504)));
+        let hosts = body["hosts"].as_array().unwrap();
+        let by_name = |name: &str| hosts.iter().find(|h| h["friendly_name"] == name).unwrap().clone();
+        assert_eq!(by_name("web-1")["host_groups"], json!([{"id": s.production, "name": "Production"}, {"id": s.web_servers, "name": "Web Servers"}]));
+        assert_eq!(by_name("db-1")["host_groups"], json!([{"id": s.production, "name": "Production"}]));
+        assert_eq!(by_name("bulk-042")["host_groups"], json!([]));
+        assert_eq!((by_name("web-1")["updates_count"].clone(), by_name("bulk-042")["total_packages"].clone()), (json!(2), json!(0)));
+    }
 }
