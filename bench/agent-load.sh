@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Simulated agents against a release build: host creation, full-report bursts, hash-gated
-# check-ins, steady changed reports and (optionally) thousands of open WebSockets, on SQLite or,
-# with DATABASE_URL set, on PostgreSQL. Prints each phase's latency percentiles and the server's
-# RSS with every WebSocket open.
+# Simulated agents against a release build, on SQLite or, with DATABASE_URL set, on PostgreSQL:
+# enrolment (every host's first full report), the steady state (every host checking in on its
+# interval while changed full reports arrive at a fixed rate), a burst (every host reporting at
+# once) and, optionally, thousands of open WebSockets. Prints each phase's latency percentiles
+# and the server's RSS.
 #
 # Usage: bench/agent-load.sh [seconds]
-#   HOSTS (1000), PACKAGES (2000), REPORT_RATE (20 per second), WEBSOCKETS (0 = skip)
+#   HOSTS (1000), PACKAGES (2000), ENROL_IN_FLIGHT (32), CHECKIN_EVERY (10 s),
+#   REPORT_RATE (20 per second), WEBSOCKETS (0 = skip)
 #   DATABASE_URL  a PostgreSQL URL (a fresh database is best; the run adds hosts to it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-15}"
 bin="${PATCHMON_SERVER_BIN:-target/release/patchmon-server}"
-[ -x "$bin" ] || cargo build --release -p patchmon-server
-cargo build --release -q -p patchmon-agent-load
-# Every simulated agent and every WebSocket is a socket on each side.
-ulimit -n 65536
+# Built together so both see the same features (building the generator alone recompiles it).
+cargo build --release -q -p patchmon-server -p patchmon-agent-load
+# Every simulated agent and every WebSocket is a socket on each side: raise the soft limit to
+# the hard one (10,000 WebSockets need about 10,000 descriptors per process).
+ulimit -n "$(ulimit -Hn)"
 
 data=$(mktemp -d)
 port=$(( 20000 + RANDOM % 20000 ))
@@ -25,7 +28,7 @@ export AUTH_RATE_LIMIT_MAX=100000000 RATE_LIMIT_MAX=100000000 AGENT_RATE_LIMIT_M
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
 until curl -sf "$base/health" >/dev/null; do sleep 0.05; done
-echo "backend: ${DATABASE_URL:+postgresql}${DATABASE_URL:-sqlite}" | sed -E 's#postgres(ql)?://[^ ]*#postgresql#'
+if [ -n "${DATABASE_URL:-}" ]; then echo "backend: postgresql"; else echo "backend: sqlite"; fi
 
 curl -sf -X POST "$base/api/v1/auth/setup-admin" -H 'content-type: application/json' \
   -d '{"firstName":"B","lastName":"M","username":"bench","email":"bench@example.com","password":"Bench-Passw0rd!"}' >/dev/null
@@ -36,6 +39,7 @@ rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
 echo "server_rss_kb_idle $(rss)"
 PATCHMON_TOKEN="$token" target/release/patchmon-agent-load --server "$base" \
   --hosts "${HOSTS:-1000}" --packages "${PACKAGES:-2000}" --seconds "$seconds" \
+  --enrol-in-flight "${ENROL_IN_FLIGHT:-32}" --checkin-every "${CHECKIN_EVERY:-10}" \
   --report-rate "${REPORT_RATE:-20}" --websockets "${WEBSOCKETS:-0}" |
   while IFS= read -r line; do
     echo "$line"
@@ -43,6 +47,10 @@ PATCHMON_TOKEN="$token" target/release/patchmon-agent-load --server "$base" \
     case "$line" in websockets_open*) sleep "$(( seconds / 2 ))"; echo "server_rss_kb_websockets $(rss)" ;; esac
   done
 echo "server_rss_kb_end $(rss)"
+if grep -q ERROR "$data/server.log"; then
+  echo "server errors (most frequent first):"
+  sed 's/\x1b\[[0-9;]*m//g' "$data/server.log" | grep ERROR | sed -E 's/^[^ ]+ +//' | sort | uniq -c | sort -rn | head -5
+fi
 if grep -qiE 'deadlock|panicked' "$data/server.log"; then
   echo "the server logged deadlocks or panics:" >&2
   grep -iE 'deadlock|panicked' "$data/server.log" | head >&2

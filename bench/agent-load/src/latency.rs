@@ -1,5 +1,6 @@
 //! Latency samples of one phase and their summary line.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
@@ -7,6 +8,8 @@ use std::time::Duration;
 pub struct Samples {
     durations: Vec<Duration>,
     errors: usize,
+    /// Errors that were HTTP answers, by status.
+    statuses: BTreeMap<u16, usize>,
     first_error: Option<String>,
 }
 
@@ -20,9 +23,18 @@ impl Samples {
         self.first_error.get_or_insert(message);
     }
 
+    /// An HTTP answer that was not a success.
+    pub fn http_error(&mut self, status: u16, message: String) {
+        *self.statuses.entry(status).or_default() += 1;
+        self.error(message);
+    }
+
     pub fn merge(&mut self, other: Samples) {
         self.durations.extend(other.durations);
         self.errors += other.errors;
+        for (status, n) in other.statuses {
+            *self.statuses.entry(status).or_default() += n;
+        }
         if self.first_error.is_none() {
             self.first_error = other.first_error;
         }
@@ -50,6 +62,7 @@ impl Samples {
             p90: at(0.90),
             p99: at(0.99),
             max: self.durations.last().copied().unwrap_or_default(),
+            statuses: self.statuses,
             first_error: self.first_error,
         }
     }
@@ -63,7 +76,14 @@ pub struct Summary {
     pub p90: Duration,
     pub p99: Duration,
     pub max: Duration,
+    pub statuses: BTreeMap<u16, usize>,
     pub first_error: Option<String>,
+}
+
+impl Summary {
+    pub fn errors_with_status(&self, status: u16) -> usize {
+        self.statuses.get(&status).copied().unwrap_or(0)
+    }
 }
 
 fn ms(d: Duration) -> String {
@@ -83,6 +103,14 @@ impl fmt::Display for Summary {
             ms(self.p99),
             ms(self.max)
         )?;
+        if !self.statuses.is_empty() {
+            let by_status: Vec<String> = self
+                .statuses
+                .iter()
+                .map(|(status, n)| format!("{n}× HTTP {status}"))
+                .collect();
+            write!(f, " ({})", by_status.join(", "))?;
+        }
         if let Some(error) = &self.first_error {
             write!(f, " | first error: {error}")?;
         }
@@ -100,14 +128,16 @@ mod tests {
         for ms in (1..=100).rev() {
             samples.ok(Duration::from_millis(ms));
         }
-        samples.error("HTTP 500".into());
-        samples.error("HTTP 503".into());
+        samples.http_error(500, "HTTP 500".into());
+        samples.http_error(503, "HTTP 503".into());
+        samples.error("connection refused".into());
         let summary = samples.summary(Duration::from_secs(2));
         assert_eq!(summary.p50, Duration::from_millis(50));
         assert_eq!(summary.p90, Duration::from_millis(90));
         assert_eq!(summary.p99, Duration::from_millis(99));
         assert_eq!(summary.max, Duration::from_millis(100));
-        assert_eq!((summary.ok, summary.errors), (100, 2));
+        assert_eq!((summary.ok, summary.errors), (100, 3));
+        assert_eq!(summary.errors_with_status(503), 1);
         assert_eq!(summary.per_second, 50.0);
         assert_eq!(summary.first_error.as_deref(), Some("HTTP 500"));
     }

@@ -25,10 +25,16 @@ pub struct Args {
     /// Packages per report.
     #[arg(long, default_value_t = 2000)]
     pub packages: usize,
-    /// Length of the timed phases (check-ins, steady reports, open WebSockets).
+    /// Length of the timed phases (steady state, open WebSockets).
     #[arg(long, default_value_t = 15)]
     pub seconds: u64,
-    /// Reports per second in the steady phase.
+    /// First reports in flight at once during enrolment.
+    #[arg(long, default_value_t = 32)]
+    pub enrol_in_flight: usize,
+    /// Seconds between one host's check-ins in the steady state.
+    #[arg(long, default_value_t = 10.0)]
+    pub checkin_every: f64,
+    /// Changed full reports per second in the steady state.
     #[arg(long, default_value_t = 20.0)]
     pub report_rate: f64,
     /// WebSockets to open and hold (hosts beyond `--hosts` are created for them); 0 skips.

@@ -1,6 +1,7 @@
-//! The measured phases, in order: create hosts, first full reports from every host at once,
-//! hash-gated check-ins, a steady stream of changed reports, changed reports from every host at
-//! once, then open WebSockets held for a while.
+//! The measured phases, in order: create hosts; enrolment (every host's first full report, a
+//! bounded number in flight); the steady state (every host checking in on its interval while
+//! changed reports arrive at a fixed rate); a burst (every host reporting at once); then open
+//! WebSockets held for a while.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,11 +12,13 @@ use tokio::task::JoinSet;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::fleet::{create_host, SimulatedHost, CHANGED_PER_REPORT};
-use crate::latency::Samples;
+use crate::latency::{Samples, Summary};
 use crate::Args;
 
 /// Host creations in flight at once.
 const CREATE_CONCURRENCY: usize = 32;
+/// The burst's package versions: newer than anything the steady state sent.
+const BURST_GENERATION: u32 = 1_000_000;
 /// WebSocket handshakes in flight at once.
 const CONNECT_CONCURRENCY: usize = 256;
 
@@ -45,21 +48,28 @@ async fn post_as(
         .body(body)
         .send()
         .await;
-    let outcome = match sent {
-        Err(e) => Err(e.to_string()),
-        Ok(response) => {
-            let status = response.status();
-            let text = response.text().await.unwrap_or_default();
-            if !status.is_success() {
-                Err(format!("HTTP {status}: {text}"))
-            } else {
-                serde_json::from_str(&text)
-                    .map_err(|e| format!("unreadable answer: {e}"))
-                    .and_then(|json| check(&json))
+    let response = match sent {
+        Ok(response) => response,
+        Err(e) => {
+            // reqwest's top line ("error sending request") hides the cause.
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                message.push_str(&format!(": {cause}"));
+                source = cause.source();
             }
+            return samples.error(message);
         }
     };
-    match outcome {
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    if !status.is_success() {
+        return samples.http_error(status.as_u16(), format!("HTTP {status}: {text}"));
+    }
+    let checked = serde_json::from_str(&text)
+        .map_err(|e| format!("unreadable answer: {e}"))
+        .and_then(|json| check(&json));
+    match checked {
         Ok(()) => samples.ok(started.elapsed()),
         Err(message) => samples.error(message),
     }
@@ -81,33 +91,36 @@ fn serialise<T: serde::Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("wire types serialise")
 }
 
-/// Every host POSTs its body at once; prints and returns the summary's error count.
-async fn burst(
+/// Sends every body (one per host, in host order) with at most `in_flight` requests at once;
+/// prints the summary and returns it.
+async fn send_all(
     label: &str,
     client: &reqwest::Client,
     url: &str,
     hosts: &Arc<Vec<SimulatedHost>>,
     bodies: Vec<Vec<u8>>,
-    check: fn(&serde_json::Value) -> Result<(), String>,
-) -> usize {
+    in_flight: usize,
+) -> Summary {
     let started = Instant::now();
-    let mut tasks = JoinSet::new();
-    for (i, body) in bodies.into_iter().enumerate() {
-        let (client, url, hosts) = (client.clone(), url.to_string(), hosts.clone());
-        tasks.spawn(async move {
-            let mut samples = Samples::default();
-            post_as(&client, &url, &hosts[i], body, check, &mut samples).await;
-            samples
-        });
-    }
+    let results: Vec<Samples> = stream::iter(bodies.into_iter().enumerate())
+        .map(|(i, body)| {
+            let (client, url, hosts) = (client.clone(), url.to_string(), hosts.clone());
+            async move {
+                let mut samples = Samples::default();
+                post_as(&client, &url, &hosts[i], body, accepted, &mut samples).await;
+                samples
+            }
+        })
+        .buffer_unordered(in_flight.max(1))
+        .collect()
+        .await;
     let mut all = Samples::default();
-    while let Some(samples) = tasks.join_next().await {
-        all.merge(samples.expect("a request task panicked"));
+    for samples in results {
+        all.merge(samples);
     }
     let summary = all.summary(started.elapsed());
-    let errors = summary.errors;
     println!("{label}: {summary}");
-    errors
+    summary
 }
 
 pub async fn run(args: &Args) -> Result<(), String> {
@@ -132,36 +145,35 @@ pub async fn run(args: &Args) -> Result<(), String> {
 
     let update = format!("{server}/api/v1/hosts/update");
     let ping = format!("{server}/api/v1/hosts/ping");
-    let first: Vec<_> = reporters
-        .iter()
-        .map(|h| h.report(args.packages, 0))
-        .collect();
-    let pings: Vec<Vec<u8>> = first
-        .iter()
-        .map(|r| serialise(&SimulatedHost::ping(r)))
-        .collect();
+    let first: Vec<_> = reporters.iter().map(|h| h.report(args.packages, 0)).collect();
+    let pings: Vec<Vec<u8>> = first.iter().map(|r| serialise(&SimulatedHost::ping(r))).collect();
     let bodies: Vec<Vec<u8>> = first.iter().map(serialise).collect();
     drop(first);
     let label = format!(
-        "first full reports, {} hosts at once, {} packages each ({} KB)",
+        "enrolment: first full report of {} hosts, {} packages each ({} KB), {} in flight",
         args.hosts,
         args.packages,
-        bodies.first().map_or(0, Vec::len) / 1024
+        bodies.first().map_or(0, Vec::len) / 1024,
+        args.enrol_in_flight
     );
-    let mut errors = burst(&label, &client, &update, &hosts, bodies, accepted).await;
+    let mut errors = send_all(&label, &client, &update, &hosts, bodies, args.enrol_in_flight)
+        .await
+        .errors;
 
-    errors += checkins(args, &client, &ping, &hosts, pings).await;
-    errors += steady_reports(args, &client, &update, &hosts).await;
+    errors += steady_state(args, &client, &ping, &update, &hosts, pings).await;
 
+    // The thundering herd: every host at once. Turned away with 503 is a clear, retryable
+    // answer; anything else is a failure.
     let bodies: Vec<Vec<u8>> = reporters
         .iter()
-        .map(|h| serialise(&h.report(args.packages, 2)))
+        .map(|h| serialise(&h.report(args.packages, BURST_GENERATION)))
         .collect();
     let label = format!(
-        "changed full reports ({CHANGED_PER_REPORT} versions moved), {} hosts at once",
+        "burst: changed full reports ({CHANGED_PER_REPORT} versions moved) from all {} hosts at once",
         args.hosts
     );
-    errors += burst(&label, &client, &update, &hosts, bodies, accepted).await;
+    let burst = send_all(&label, &client, &update, &hosts, bodies, args.hosts).await;
+    errors += burst.errors - burst.errors_with_status(503);
 
     if args.websockets > 0 {
         errors += websockets(args, &server, &hosts).await;
@@ -172,82 +184,86 @@ pub async fn run(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
-/// Every reporting host checks in again and again for the phase's length (closed loop).
-async fn checkins(
+/// The fleet at work for the phase's length: every host checks in every `--checkin-every`
+/// seconds (starts spread over that interval, as agents' report offsets spread them), while
+/// changed full reports arrive at `--report-rate` per second. Both are open loops.
+async fn steady_state(
     args: &Args,
     client: &reqwest::Client,
-    url: &str,
+    ping_url: &str,
+    update_url: &str,
     hosts: &Arc<Vec<SimulatedHost>>,
     pings: Vec<Vec<u8>>,
 ) -> usize {
     let deadline = Instant::now() + args.phase_length();
+    let every = Duration::from_secs_f64(args.checkin_every);
+    // One host in ten sends the changed reports; the others check in. A host whose packages
+    // changed is rightly asked for them at its next check-in, which would blur the hash gate.
+    let reporting = (args.hosts / 10).max(1);
+    let checking_in = args.hosts - reporting;
     let started = Instant::now();
-    let mut tasks = JoinSet::new();
-    for (i, body) in pings.into_iter().enumerate() {
-        let (client, url, hosts) = (client.clone(), url.to_string(), hosts.clone());
-        tasks.spawn(async move {
+    let mut checkins = JoinSet::new();
+    for (i, body) in pings.into_iter().enumerate().take(checking_in) {
+        let (client, url, hosts) = (client.clone(), ping_url.to_string(), hosts.clone());
+        let offset = every.mul_f64(i as f64 / checking_in.max(1) as f64);
+        checkins.spawn(async move {
             let mut samples = Samples::default();
-            while Instant::now() < deadline {
-                post_as(
-                    &client,
-                    &url,
-                    &hosts[i],
-                    body.clone(),
-                    hash_gated,
-                    &mut samples,
-                )
-                .await;
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, every);
+            loop {
+                tick.tick().await;
+                if Instant::now() >= deadline {
+                    break;
+                }
+                post_as(&client, &url, &hosts[i], body.clone(), hash_gated, &mut samples).await;
             }
             samples
         });
     }
-    let mut all = Samples::default();
-    while let Some(samples) = tasks.join_next().await {
-        all.merge(samples.expect("a check-in task panicked"));
-    }
-    let summary = all.summary(started.elapsed());
-    println!(
-        "hash-gated check-ins, {} hosts in a closed loop: {summary}",
-        args.hosts
-    );
-    summary.errors
-}
 
-/// Changed reports arriving at a fixed rate from hosts in turn (open loop).
-async fn steady_reports(
-    args: &Args,
-    client: &reqwest::Client,
-    url: &str,
-    hosts: &Arc<Vec<SimulatedHost>>,
-) -> usize {
     let count = (args.report_rate * args.seconds as f64).round() as usize;
+    let reporter = |n: usize| checking_in + n % reporting;
     let bodies: Vec<Vec<u8>> = (0..count)
-        .map(|n| serialise(&hosts[n % args.hosts].report(args.packages, 1)))
+        .map(|n| serialise(&hosts[reporter(n)].report(args.packages, 1 + (n / reporting) as u32)))
         .collect();
-    let interval = Duration::from_secs_f64(1.0 / args.report_rate.max(0.001));
-    let mut tick = tokio::time::interval(interval);
-    let started = Instant::now();
-    let mut tasks = JoinSet::new();
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / args.report_rate.max(0.001)));
+    let mut reports = JoinSet::new();
     for (n, body) in bodies.into_iter().enumerate() {
         tick.tick().await;
-        let (client, url, hosts) = (client.clone(), url.to_string(), hosts.clone());
-        let host = n % args.hosts;
-        tasks.spawn(async move {
+        let (client, url, hosts) = (client.clone(), update_url.to_string(), hosts.clone());
+        let host = reporter(n);
+        reports.spawn(async move {
             let mut samples = Samples::default();
             post_as(&client, &url, &hosts[host], body, accepted, &mut samples).await;
             samples
         });
     }
-    let mut all = Samples::default();
-    while let Some(samples) = tasks.join_next().await {
-        all.merge(samples.expect("a report task panicked"));
+
+    let mut errors = 0;
+    for (label, mut tasks) in [
+        (
+            format!(
+                "steady state: hash-gated check-ins, {checking_in} hosts each every {} s",
+                args.checkin_every
+            ),
+            checkins,
+        ),
+        (
+            format!(
+                "steady state: changed full reports at {:.0}/s from the other {reporting} hosts",
+                args.report_rate
+            ),
+            reports,
+        ),
+    ] {
+        let mut all = Samples::default();
+        while let Some(samples) = tasks.join_next().await {
+            all.merge(samples.expect("a request task panicked"));
+        }
+        let summary = all.summary(started.elapsed());
+        println!("{label}: {summary}");
+        errors += summary.errors;
     }
-    let summary = all.summary(started.elapsed());
-    println!(
-        "changed full reports at {:.0}/s for {} s: {summary}",
-        args.report_rate, args.seconds
-    );
-    summary.errors
+    errors
 }
 
 /// Opens one agent WebSocket per host and holds them all open for the phase's length; every
