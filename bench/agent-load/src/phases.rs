@@ -145,8 +145,14 @@ pub async fn run(args: &Args) -> Result<(), String> {
 
     let update = format!("{server}/api/v1/hosts/update");
     let ping = format!("{server}/api/v1/hosts/ping");
-    let first: Vec<_> = reporters.iter().map(|h| h.report(args.packages, 0)).collect();
-    let pings: Vec<Vec<u8>> = first.iter().map(|r| serialise(&SimulatedHost::ping(r))).collect();
+    let first: Vec<_> = reporters
+        .iter()
+        .map(|h| h.report(args.packages, 0))
+        .collect();
+    let pings: Vec<Vec<u8>> = first
+        .iter()
+        .map(|r| serialise(&SimulatedHost::ping(r)))
+        .collect();
     let bodies: Vec<Vec<u8>> = first.iter().map(serialise).collect();
     drop(first);
     let label = format!(
@@ -156,9 +162,16 @@ pub async fn run(args: &Args) -> Result<(), String> {
         bodies.first().map_or(0, Vec::len) / 1024,
         args.enrol_in_flight
     );
-    let mut errors = send_all(&label, &client, &update, &hosts, bodies, args.enrol_in_flight)
-        .await
-        .errors;
+    let mut errors = send_all(
+        &label,
+        &client,
+        &update,
+        &hosts,
+        bodies,
+        args.enrol_in_flight,
+    )
+    .await
+    .errors;
 
     errors += steady_state(args, &client, &ping, &update, &hosts, pings).await;
 
@@ -214,7 +227,15 @@ async fn steady_state(
                 if Instant::now() >= deadline {
                     break;
                 }
-                post_as(&client, &url, &hosts[i], body.clone(), hash_gated, &mut samples).await;
+                post_as(
+                    &client,
+                    &url,
+                    &hosts[i],
+                    body.clone(),
+                    hash_gated,
+                    &mut samples,
+                )
+                .await;
             }
             samples
         });
@@ -225,7 +246,8 @@ async fn steady_state(
     let bodies: Vec<Vec<u8>> = (0..count)
         .map(|n| serialise(&hosts[reporter(n)].report(args.packages, 1 + (n / reporting) as u32)))
         .collect();
-    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / args.report_rate.max(0.001)));
+    let mut tick =
+        tokio::time::interval(Duration::from_secs_f64(1.0 / args.report_rate.max(0.001)));
     let mut reports = JoinSet::new();
     for (n, body) in bodies.into_iter().enumerate() {
         tick.tick().await;

@@ -258,7 +258,10 @@ pub async fn groups_of(
         let rows = with_db!(store, |db| sqlx::query_as::<_, GroupRef>(&sql)
             .fetch_all(db)
             .await)?;
-        for row in rows.into_iter().filter(|r| wanted.contains(r.host_id.as_str())) {
+        for row in rows
+            .into_iter()
+            .filter(|r| wanted.contains(r.host_id.as_str()))
+        {
             out.entry(row.host_id.clone()).or_default().push(row);
         }
         return Ok(out);
