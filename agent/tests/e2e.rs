@@ -186,7 +186,7 @@ async fn the_real_agent_enrolls_reports_is_hash_gated_and_obeys_report_now() {
         .unwrap();
     let full_reports = format!("SELECT COUNT(*) FROM update_history WHERE host_id = '{host_id}' AND report_type = 'full' AND status = 'success'");
     wait_for("the WebSocket", async || {
-        server.state.agents.status(api_id).await.connected
+        server.state.agents.statuses(&[api_id]).await[0].connected
     })
     .await;
     wait_for("the initial report", async || {

@@ -154,9 +154,10 @@ async fn status_many(
     if ids.len() > 1000 {
         return Err(Error::bad_request("too many apiIds requested"));
     }
+    let statuses = state.agents.statuses(&ids).await;
     let mut data = Map::new();
-    for id in ids {
-        data.insert(id.to_string(), status_json(state.agents.status(id).await));
+    for (id, status) in ids.into_iter().zip(statuses) {
+        data.insert(id.to_string(), status_json(status));
     }
     Ok(Json(json!({"success": true, "data": data})))
 }
@@ -169,7 +170,7 @@ async fn status_one(
         return Err(Error::bad_request("apiId required"));
     }
     Ok(Json(
-        json!({"success": true, "data": status_json(state.agents.status(&api_id).await)}),
+        json!({"success": true, "data": status_json(state.agents.statuses(&[&api_id]).await[0])}),
     ))
 }
 

@@ -117,10 +117,10 @@ impl Shared {
     /// `(replica, secure)` of the agent's current connection, if any replica holds it.
     async fn holder(&self, api_id: &str) -> redis::RedisResult<Option<(String, bool)>> {
         let claim: Option<String> = self.conn.clone().get(self.key("agent", api_id)).await?;
-        Ok(claim.and_then(|c| {
-            let (replica, secure) = c.rsplit_once('|')?;
-            Some((replica.to_string(), secure == "1"))
-        }))
+        Ok(claim
+            .as_deref()
+            .and_then(parse_claim)
+            .map(|(replica, secure)| (replica.to_string(), secure)))
     }
 }
 
@@ -128,6 +128,12 @@ impl Shared {
 pub struct Agents {
     local: AgentHub,
     shared: Option<Shared>,
+}
+
+/// `{replica}|{secure}` as stored under `agent:{api_id}`.
+fn parse_claim(claim: &str) -> Option<(&str, bool)> {
+    let (replica, secure) = claim.rsplit_once('|')?;
+    Some((replica, secure == "1"))
 }
 
 /// A replica's entry in `agent-counts`.
@@ -373,36 +379,58 @@ impl Agents {
         self.local.broadcast(message)
     }
 
-    pub async fn status(&self, api_id: &str) -> AgentStatus {
-        let local = self.local.status(api_id);
-        let Some(shared) = self.shared.as_ref().filter(|_| !local.connected) else {
-            return local;
+    /// Connection state of each agent, in order: from this replica, then for the agents it does
+    /// not hold from Redis in two round trips (claims, then last disconnects).
+    pub async fn statuses(&self, api_ids: &[&str]) -> Vec<AgentStatus> {
+        let mut statuses: Vec<AgentStatus> =
+            api_ids.iter().map(|id| self.local.status(id)).collect();
+        let Some(shared) = &self.shared else {
+            return statuses;
         };
-        let shared_status = async {
-            if let Some((_, secure)) = shared.holder(api_id).await? {
-                return Ok(AgentStatus {
+        let elsewhere: Vec<usize> = (0..api_ids.len())
+            .filter(|&i| !statuses[i].connected)
+            .collect();
+        if elsewhere.is_empty() {
+            return statuses;
+        }
+        let keys = |kind: &str| -> Vec<String> {
+            elsewhere
+                .iter()
+                .map(|&i| shared.key(kind, api_ids[i]))
+                .collect()
+        };
+        let read = async {
+            let mut conn = shared.conn.clone();
+            let claims: Vec<Option<String>> = conn.mget(keys("agent")).await?;
+            let left: Vec<Option<i64>> = conn.mget(keys("agent-left")).await?;
+            Ok::<_, redis::RedisError>((claims, left))
+        };
+        let (claims, left) = match read.await {
+            Ok(read) => read,
+            Err(err) => {
+                warn("reading status", &err);
+                return statuses;
+            }
+        };
+        let now = crate::store::now().timestamp();
+        for ((&i, claim), left) in elsewhere.iter().zip(claims).zip(left) {
+            let local = statuses[i];
+            statuses[i] = match claim.as_deref().and_then(parse_claim) {
+                Some((_, secure)) => AgentStatus {
                     connected: true,
                     secure,
                     disconnected_seconds_ago: None,
-                });
-            }
-            let left: Option<i64> = shared
-                .conn
-                .clone()
-                .get(shared.key("agent-left", api_id))
-                .await?;
-            Ok::<_, redis::RedisError>(AgentStatus {
-                connected: false,
-                secure: false,
-                disconnected_seconds_ago: left
-                    .map(|at| (crate::store::now().timestamp() - at).max(0))
-                    .or(local.disconnected_seconds_ago),
-            })
-        };
-        shared_status.await.unwrap_or_else(|err| {
-            warn("reading status", &err);
-            local
-        })
+                },
+                None => AgentStatus {
+                    connected: false,
+                    secure: false,
+                    disconnected_seconds_ago: left
+                        .map(|at| (now - at).max(0))
+                        .or(local.disconnected_seconds_ago),
+                },
+            };
+        }
+        statuses
     }
 
     /// Connected agents on every live replica: this one's now, the others' as of their last
