@@ -488,15 +488,17 @@ async fn write_once(
             .bind(host_id)
             .fetch_one(&mut *tx)
             .await?;
-            sqlx::query(
-                "UPDATE hosts SET package_count = $2, outdated_count = $3, security_count = $4 WHERE id = $1",
-            )
-            .bind(host_id)
-            .bind(total)
-            .bind(outdated)
-            .bind(security)
-            .execute(&mut *tx)
-            .await?;
+            if plan.writes(Section::Packages) {
+                sqlx::query(
+                    "UPDATE hosts SET package_count = $2, outdated_count = $3, security_count = $4 WHERE id = $1",
+                )
+                .bind(host_id)
+                .bind(total)
+                .bind(outdated)
+                .bind(security)
+                .execute(&mut *tx)
+                .await?;
+            }
             let row = HistoryRow {
                 packages_count: outdated,
                 security_count: security,
