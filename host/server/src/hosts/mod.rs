@@ -177,7 +177,7 @@ struct CreateHost {
     expected_platform: Option<String>,
 }
 
-const MAX_NAME: usize = 100;
+pub const MAX_NAME: usize = 100;
 
 /// A host's friendly name, trimmed, when it is 1 to [`MAX_NAME`] characters long.
 pub(crate) fn valid_friendly_name(name: &str) -> Option<&str> {

@@ -200,7 +200,8 @@ impl HostEnroller {
             .as_deref()
             .unwrap_or(&request.hostname);
         let Some(name) = crate::hosts::valid_friendly_name(requested) else {
-            return refuse("the host name must be 1 to 100 characters".into());
+            let most = crate::hosts::MAX_NAME;
+            return refuse(format!("the host name must be 1 to {most} characters"));
         };
         let machine_id = request
             .machine_id
