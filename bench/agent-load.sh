@@ -19,21 +19,13 @@ cargo build --release -q -p patchmon-server -p patchmon-agent-load
 # the hard one (10,000 WebSockets need about 10,000 descriptors per process).
 ulimit -n "$(ulimit -Hn)"
 
-data=$(mktemp -d)
-port=$(( 20000 + RANDOM % 20000 ))
-base="http://127.0.0.1:$port"
-export DATA_DIR="$data" PORT="$port" LOG_LEVEL=warn
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 export AUTH_RATE_LIMIT_MAX=100000000 RATE_LIMIT_MAX=100000000 AGENT_RATE_LIMIT_MAX=100000000
-"$bin" >"$data/server.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
-until curl -sf "$base/health" >/dev/null; do sleep 0.05; done
+start_server "$bin"
 if [ -n "${DATABASE_URL:-}" ]; then echo "backend: postgresql"; else echo "backend: sqlite"; fi
 
-curl -sf -X POST "$base/api/v1/auth/setup-admin" -H 'content-type: application/json' \
-  -d '{"firstName":"B","lastName":"M","username":"bench","email":"bench@example.com","password":"Bench-Passw0rd!"}' >/dev/null
-token=$(curl -sf -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
-  -d '{"username":"bench","password":"Bench-Passw0rd!"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
+token=$(admin_token bench 'Bench-Passw0rd!')
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
 echo "server_rss_kb_idle $(rss)"

@@ -19,21 +19,13 @@ for tool in wrk sqlite3 chromium; do
 done
 [ -d tests/e2e/node_modules/playwright-core ] || (cd tests/e2e && npm ci --no-audit --no-fund)
 
-data=$(mktemp -d)
-port=$(( 20000 + RANDOM % 20000 ))
-base="http://127.0.0.1:$port"
-export DATA_DIR="$data" PORT="$port" LOG_LEVEL=warn
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 export AUTH_RATE_LIMIT_MAX=100000000 RATE_LIMIT_MAX=100000000 PASSWORD_MIN_LENGTH=10
-"$bin" >"$data/server.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
-until curl -sf "$base/health" >/dev/null; do sleep 0.05; done
+start_server "$bin"
 
 # The e2e admin account, which the time-to-interactive script signs in with.
-curl -sf -X POST "$base/api/v1/auth/setup-admin" -H 'content-type: application/json' \
-  -d '{"firstName":"Ada","lastName":"Admin","username":"e2e-admin","email":"e2e-admin@example.com","password":"Adm1n!e2e-Passw0rd"}' >/dev/null
-token=$(curl -sf -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
-  -d '{"username":"e2e-admin","password":"Adm1n!e2e-Passw0rd"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
+token=$(admin_token e2e-admin 'Adm1n!e2e-Passw0rd')
 # Prints `Basic <base64 key:secret>` for a new credential of type $1 (scopes in $2, if any).
 basic_for() {
   local created

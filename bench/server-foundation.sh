@@ -9,22 +9,13 @@ bin=target/release/patchmon-server
 [ -x "$bin" ] || cargo build --release -p patchmon-server
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
-data=$(mktemp -d)
-port=$(( 20000 + RANDOM % 20000 ))
-base="http://127.0.0.1:$port"
-export DATA_DIR="$data" PORT="$port" LOG_LEVEL=warn
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 export AUTH_RATE_LIMIT_MAX=100000000 RATE_LIMIT_MAX=100000000
-start_ns=$(date +%s%N)
-"$bin" >"$data/server.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
-until curl -sf "$base/health" >/dev/null; do sleep 0.005; done
-echo "startup_ms $(( ($(date +%s%N) - start_ns) / 1000000 ))"
+start_server "$bin"
+echo "startup_ms $startup_ms"
 
-curl -sf -X POST "$base/api/v1/auth/setup-admin" -H 'content-type: application/json' \
-  -d '{"firstName":"B","lastName":"M","username":"bench","email":"bench@example.com","password":"Bench-Passw0rd!"}' >/dev/null
-token=$(curl -sf -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
-  -d '{"username":"bench","password":"Bench-Passw0rd!"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
+token=$(admin_token bench 'Bench-Passw0rd!')
 for i in $(seq 1 100); do
   curl -sf -X POST "$base/api/v1/hosts/create" -H "authorization: Bearer $token" \
     -H 'content-type: application/json' -d "{\"friendly_name\":\"bench-$i\"}" >/dev/null
