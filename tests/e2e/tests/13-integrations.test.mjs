@@ -87,6 +87,8 @@ test("deactivating the credential in the page makes the API refuse it", async ()
   const { page } = session;
   await credentialRow(apiName).getByRole("button", { name: `Deactivate ${apiName}` }).click();
   await credentialRow(apiName).getByRole("button", { name: `Activate ${apiName}` }).waitFor();
+  // The page refetches the list after the change; wait for the state it settles on.
+  await credentialRow(apiName).getByText("Inactive", { exact: true }).waitFor();
   assert.match(await credentialRow(apiName).textContent(), /Inactive/);
   const { status } = await listHostsWith(apiKey, apiSecret);
   assert.equal(status, 401);

@@ -86,15 +86,16 @@ export function useIntegrationTokens(enabled = true) {
 
 /** Replaces a credential the server just returned in the cached list. */
 /**
- * Writes a credential the server just returned into the cached list. A list fetch still in
- * flight (say, the refresh after creating a credential) was answered before this change and
- * would overwrite it, so it is cancelled first.
+ * Writes a credential the server just returned into the cached list, then refetches the list.
+ * A list fetch answered before this change (say, the refresh after creating a credential) can
+ * still land after it; the refetch replaces any such fetch and ends on the server's state.
  */
 export function useStoreToken() {
   const queryClient = useQueryClient();
   return async (token: IntegrationToken) => {
     await queryClient.cancelQueries({ queryKey: INTEGRATION_TOKENS_KEY });
     queryClient.setQueryData<IntegrationToken[]>(INTEGRATION_TOKENS_KEY, (list) => list?.map((t) => (t.id === token.id ? token : t)));
+    await queryClient.invalidateQueries({ queryKey: INTEGRATION_TOKENS_KEY });
   };
 }
 
