@@ -11,8 +11,9 @@ use serde_json::Value;
 
 use super::auth::AgentHost;
 use super::history::{self, HistoryRow};
+use super::read_body;
 use super::validate::{validate, Interfaces, ReportPlan};
-use super::{read_body, write};
+use super::write::{self, WriteError};
 use crate::app::AppState;
 use crate::http::{Error, Result, StoreContext};
 
@@ -110,9 +111,17 @@ pub async fn update(
     };
     let history = history_row(&payload, &plan, payload_kb, started);
     // A database that is gone or saturated answers 503 (the agent retries); anything else 500.
-    let totals = write::write_report(&state.store, &host.id, &payload, &plan, history)
-        .await
-        .ctx("Failed to update host")?;
+    let totals = match write::write_report(&state.store, &host.id, &payload, &plan, history).await {
+        Ok(totals) => totals,
+        Err(WriteError::Store(err)) => return Err(err).ctx("Failed to update host"),
+        // Deleted while the report was on its way: the same answer its next request gets.
+        Err(WriteError::HostGone) => return Err(Error::unauthorized("Invalid API credentials")),
+        Err(WriteError::Contended) => {
+            return Err(Error::conflict(
+                "Another report from this host is being written; try again",
+            ))
+        }
+    };
     tracing::info!(
         host_id = %host.id,
         sections = ?plan.sections,

@@ -298,4 +298,52 @@ backend_tests! {
         assert_eq!(server.count("SELECT COUNT(*) FROM repositories").await, 1);
         assert!(server.count("SELECT COUNT(*) FROM packages").await <= 500);
     }
+
+    async fn the_catalogue_keeps_the_newest_version_and_a_hosts_racing_reports_converge(backend: Backend) {
+        let server = TestServer::start(backend).await;
+        let admin = server.admin().await;
+        let a = Agent::create(&server, &admin, "a").await;
+        let b = Agent::create(&server, &admin, "b").await;
+        let repos = [repo("https://deb.debian.org/debian", "bookworm")];
+        let latest = |version: &str| format!("SELECT COUNT(*) FROM packages WHERE name = 'bash' AND latest_version = '{version}'");
+        for (agent, bash, expected) in [
+            (&a, pkg("bash", "5.2", None, false), "5.2"),
+            (&b, pkg("bash", "5.1", None, false), "5.2"),
+            (&b, pkg("bash", "5.1", Some("5.3~rc1"), false), "5.3~rc1"),
+            (&a, pkg("bash", "5.2", None, false), "5.3~rc1"),
+            (&b, pkg("bash", "5.1", Some("5.3"), true), "5.3"),
+        ] {
+            let (status, body) = agent.post("/api/v1/hosts/update", full_report("x", &[bash], &repos)).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(server.count(&latest(expected)).await, 1, "newest known bash is {expected}");
+        }
+
+        // Four reports of one host at once, each a different inventory: whichever lands last
+        // is what the host has, whole, with matching totals.
+        let reports: Vec<Value> = (1..=4)
+            .map(|generation| {
+                let packages: Vec<Package> = (0..50).map(|p| pkg(&format!("lib{p:02}"), &format!("{generation}.0"), (p < generation).then_some("9.0"), false)).collect();
+                full_report("a", &packages, &repos)
+            })
+            .collect();
+        let results = futures::future::join_all(reports.iter().map(|r| a.post("/api/v1/hosts/update", r.clone()))).await;
+        for (status, body) in &results {
+            assert!(
+                *status == StatusCode::OK
+                    || (*status == StatusCode::CONFLICT && body["error"] == "Another report from this host is being written; try again"),
+                "{status} {body}"
+            );
+        }
+        assert!(results.iter().any(|(status, _)| *status == StatusCode::OK));
+        let rows = format!("SELECT COUNT(*) FROM host_packages WHERE host_id = '{}'", a.host_id);
+        assert_eq!(server.count(&rows).await, 50, "one inventory, not a mix");
+        let versions = format!("SELECT COUNT(DISTINCT current_version) FROM host_packages WHERE host_id = '{}'", a.host_id);
+        assert_eq!(server.count(&versions).await, 1, "every row from the same report");
+        let consistent = format!(
+            "SELECT COUNT(*) FROM hosts h WHERE h.id = '{0}' AND h.package_count = 50 AND h.outdated_count = \
+             (SELECT COUNT(*) FROM host_packages WHERE host_id = '{0}' AND needs_update)",
+            a.host_id
+        );
+        assert_eq!(server.count(&consistent).await, 1, "totals match the rows");
+    }
 }
