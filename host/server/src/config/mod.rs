@@ -106,6 +106,9 @@ pub struct Config {
     /// then `./agents`).
     pub agent_binaries_dir: Option<String>,
     pub agents_dir: Option<String>,
+    /// Seconds an integration's fleet-wide answer (the scoped API's host list, the fleet
+    /// overview) may be reused; 0 turns reuse off. Changes made through this server show at once.
+    pub integration_cache_seconds: u64,
 
     pub redis_url: Option<String>,
     pub redis_host: Option<String>,
@@ -186,6 +189,7 @@ impl Default for Config {
             agent_update_body_limit: "5mb".into(),
             agent_binaries_dir: None,
             agents_dir: None,
+            integration_cache_seconds: 5,
             redis_url: None,
             redis_host: None,
             redis_port: 6379,

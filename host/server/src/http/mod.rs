@@ -1,5 +1,6 @@
 //! Cross-cutting HTTP: the error type, extractors, the route table and its enforcement.
 
+pub mod cached_json;
 pub mod client_ip;
 pub mod error;
 pub mod json;
@@ -40,7 +41,29 @@ pub fn build_api_router(state: &AppState, routes: Vec<Route>) -> Router<AppState
         }
         router = router.route(route.path, handler);
     }
-    router.fallback(api_not_found)
+    router
+        .fallback(api_not_found)
+        .layer(from_fn_with_state(state.clone(), forget_cached_reads))
+}
+
+/// A successful change made through the API makes integrations' cached fleet answers stale.
+/// Agent check-ins, the most frequent requests, only move check-in times: those show when the
+/// cache expires.
+async fn forget_cached_reads(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    use axum::http::Method;
+    let changes = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) && !request.uri().path().ends_with("/hosts/ping");
+    let response = next.run(request).await;
+    if changes && response.status().is_success() {
+        state.store.reads.invalidate();
+    }
+    response
 }
 
 async fn api_not_found() -> Response {

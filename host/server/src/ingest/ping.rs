@@ -119,6 +119,10 @@ pub async fn ping(
     )
     .await
     .ctx("Ping failed")?;
+    if host.status != "active" {
+        // Integrations' cached host lists show the status change at once.
+        state.store.reads.invalidate();
+    }
     let (stale, unchanged) = match &request {
         Some(request) => stale_sections(&host, request),
         None => (Vec::new(), Vec::new()),

@@ -88,8 +88,13 @@ fn summary(host: &ListedHost, groups: Vec<hosts::GroupRef>, update_interval: i64
 }
 
 impl FleetReader for Fleet {
+    /// Reused for a few seconds, like the scoped API's list (see [`crate::store::read_cache`]).
     fn list_hosts(&self, _plugin_id: &str) -> Result<Vec<HostSummary>, ServiceError> {
-        run(&self.handle, "the fleet", self.summaries(None))
+        let all = self
+            .store
+            .reads
+            .get_or_build("fleet-hosts", || self.summaries(None));
+        run(&self.handle, "the fleet", all).map(|hosts| hosts.as_ref().clone())
     }
 
     fn get_host(
@@ -101,8 +106,13 @@ impl FleetReader for Fleet {
         Ok(found.pop())
     }
 
+    /// Reused for a few seconds: gethomepage widgets and Prometheus poll it.
     fn overview(&self, _plugin_id: &str) -> Result<FleetOverview, ServiceError> {
-        run(&self.handle, "the fleet", overview(&self.store))
+        let figures = self
+            .store
+            .reads
+            .get_or_build("fleet-overview", || overview(&self.store));
+        run(&self.handle, "the fleet", figures).map(|figures| figures.as_ref().clone())
     }
 }
 

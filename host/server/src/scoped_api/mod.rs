@@ -7,7 +7,8 @@ mod shape;
 pub(crate) mod store;
 
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ use crate::app::AppState;
 use crate::audit::{self, Actor};
 use crate::credentials::{ApiCredential, CredentialType, Scope};
 use crate::hosts::store::{groups_of, GroupRef, Host};
+use crate::http::cached_json::CachedJson;
 use crate::http::query::int_param;
 use crate::http::route::{delete, get, Route};
 use crate::http::{Access, ClientIp, Error, Result, StoreContext};
@@ -62,8 +64,12 @@ struct ListQuery {
 
 /// A1. Every host (or those in any of the named groups) with IP and groups, optionally with
 /// package counts. `host_groups` is always an array: the Ansible plugin iterates it unguarded.
-async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Result<Response> {
-    const FAILED: &str = "Failed to fetch hosts";
+/// The document is reused for a few seconds (see [`crate::store::read_cache`]).
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Result<Response> {
     let filter: Option<Vec<String>> = q.hostgroup.as_deref().map(|raw| {
         raw.split(',')
             .map(str::trim)
@@ -76,6 +82,24 @@ async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Resu
         .include
         .as_deref()
         .is_some_and(|i| i.split(',').any(|v| v.trim().eq_ignore_ascii_case("stats")));
+    let key = format!(
+        "api-hosts|{with_stats}|{}",
+        filter.as_deref().unwrap_or_default().join("\u{1f}")
+    );
+    let document = state
+        .store
+        .reads
+        .get_or_build(&key, || host_list(&state, filter, with_stats))
+        .await?;
+    Ok(document.respond(&headers))
+}
+
+async fn host_list(
+    state: &AppState,
+    filter: Option<Vec<String>>,
+    with_stats: bool,
+) -> Result<CachedJson> {
+    const FAILED: &str = "Failed to fetch hosts";
     let group_ids = match &filter {
         None => None,
         Some(values) => {
@@ -87,10 +111,7 @@ async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Resu
                     .ctx(FAILED)?,
             );
             if ids.is_empty() {
-                return Ok(
-                    Json(json!({"hosts": [], "total": 0, "filtered_by_groups": values}))
-                        .into_response(),
-                );
+                return document(&json!({"hosts": [], "total": 0, "filtered_by_groups": values}));
             }
             Some(ids)
         }
@@ -120,12 +141,18 @@ async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Resu
             }),
         })
         .collect();
-    Ok(Json(HostList {
+    document(&HostList {
         total: items.len(),
         hosts: items,
         filtered_by_groups: filter,
     })
-    .into_response())
+}
+
+fn document(value: &impl Serialize) -> Result<CachedJson> {
+    CachedJson::new(value).map_err(|e| {
+        tracing::error!(error = %e, "cannot serialise the host list");
+        Error::internal("Failed to fetch hosts")
+    })
 }
 
 /// A1's document, serialised straight from the rows rather than through a `serde_json::Value`

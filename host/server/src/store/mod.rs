@@ -15,6 +15,9 @@ use sqlx::{PgPool, SqlitePool};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Config;
+use read_cache::ReadCache;
+
+pub mod read_cache;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -42,6 +45,8 @@ pub struct Store {
     pub pool: Pool,
     /// Turns for long write transactions on SQLite (see [`Store::write_turn`]).
     sqlite_writer: Arc<Semaphore>,
+    /// Integrations' fleet-wide answers, reused for a few seconds.
+    pub reads: Arc<ReadCache>,
 }
 
 /// Runs `$body` with `$db` bound to the concrete pool (SQLite or PostgreSQL).
@@ -155,7 +160,7 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(config.db_pool_timeout))
                 .connect_with(options)
                 .await?;
-            return Ok(Store::from_pool(Pool::Sqlite(pool)));
+            return Ok(Store::from_pool(Pool::Sqlite(pool), config));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options: PgConnectOptions = url.parse()?;
@@ -166,16 +171,19 @@ impl Store {
                 .max_lifetime(Duration::from_secs(config.db_max_lifetime))
                 .connect_with(options)
                 .await?;
-            return Ok(Store::from_pool(Pool::Postgres(pool)));
+            return Ok(Store::from_pool(Pool::Postgres(pool), config));
         }
         Err(StoreError::UnsupportedUrl(url.to_string()))
     }
 
     /// Builds a store on an existing pool (tests use one PostgreSQL schema per test).
-    pub fn from_pool(pool: Pool) -> Store {
+    pub fn from_pool(pool: Pool, config: &Config) -> Store {
         Store {
             pool,
             sqlite_writer: Arc::new(Semaphore::new(1)),
+            reads: Arc::new(ReadCache::new(Duration::from_secs(
+                config.integration_cache_seconds,
+            ))),
         }
     }
 

@@ -282,4 +282,54 @@ backend_tests! {
         assert_eq!(by_name("bulk-042")["host_groups"], json!([]));
         assert_eq!((by_name("web-1")["updates_count"].clone(), by_name("bulk-042")["total_packages"].clone()), (json!(2), json!(0)));
     }
+
+    async fn host_lists_are_reused_briefly_forgotten_on_change_and_sent_gzipped(backend: Backend) {
+        let server = TestServer::start_with(backend, &[("INTEGRATION_CACHE_SECONDS", "1")]).await;
+        let admin = server.admin().await;
+        let reader = integrations::api(&admin, json!({"host": ["get"]})).await;
+        let names = || async {
+            let (status, body) = reader.get(&server, "/api/v1/api/hosts").await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body["hosts"].as_array().unwrap().iter().map(|h| h["friendly_name"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+        };
+        let create = |name: &'static str| {
+            let admin = &admin;
+            async move {
+                let (status, body) = admin.post("/api/v1/hosts/create", json!({"friendly_name": name})).await;
+                assert_eq!(status, StatusCode::CREATED, "{body}");
+            }
+        };
+        create("one").await;
+        assert_eq!(names().await, ["one"]);
+        // A write the server did not make (another replica's, say) shows once the answer expires.
+        server.execute("UPDATE hosts SET friendly_name = 'renamed'").await;
+        assert_eq!(names().await, ["one"], "reused");
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        assert_eq!(names().await, ["renamed"], "expired");
+        // A change made through the API shows at once.
+        create("two").await;
+        assert_eq!(names().await, ["renamed", "two"]);
+
+        let raw = |encoding: Option<&'static str>| {
+            let mut request = reqwest::Client::new()
+                .get(server.url("/api/v1/api/hosts?include=stats"))
+                .header("Authorization", reader.basic());
+            if let Some(encoding) = encoding {
+                request = request.header("Accept-Encoding", encoding);
+            }
+            async move {
+                let response = request.send().await.unwrap();
+                let encoding = response.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
+                (encoding, response.bytes().await.unwrap())
+            }
+        };
+        let (plain_encoding, plain) = raw(Some("identity")).await;
+        let (gzip_encoding, gzipped) = raw(Some("gzip, deflate")).await;
+        assert_eq!((plain_encoding, gzip_encoding.as_deref()), (None, Some("gzip")));
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gzipped[..]), &mut text).unwrap();
+        assert_eq!(text, plain.to_vec(), "the cached gzip body is the same document");
+        let document: Value = serde_json::from_slice(&plain).unwrap();
+        assert_eq!(document["total"], 2);
+    }
 }

@@ -71,7 +71,7 @@ fn unique(prefix: &str) -> String {
     format!("{prefix}{}", uuid::Uuid::new_v4().simple())
 }
 
-async fn postgres_store(schema: &str) -> Store {
+async fn postgres_store(schema: &str, config: &Config) -> Store {
     let url = postgres_url();
     let admin = PgPoolOptions::new()
         .max_connections(1)
@@ -92,7 +92,7 @@ async fn postgres_store(schema: &str) -> Store {
         .connect_with(options)
         .await
         .expect("connect to test schema");
-    let store = Store::from_pool(Pool::Postgres(pool));
+    let store = Store::from_pool(Pool::Postgres(pool), config);
     store.migrate().await.expect("migrate PostgreSQL");
     store
 }
@@ -133,7 +133,7 @@ impl TestServer {
             Backend::Postgres => {
                 let schema = unique("test_");
                 let url = format!("{}?options=-c%20search_path%3D{schema}", postgres_url());
-                (postgres_store(&schema).await, url)
+                (postgres_store(&schema, &config).await, url)
             }
         };
         let state = AppState::with_store(config, store)
