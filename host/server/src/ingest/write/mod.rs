@@ -125,10 +125,13 @@ pub async fn write_report(
         let packages = plan
             .writes(Section::Packages)
             .then_some(plan.packages.as_slice());
+        // SQLite's turn is taken before reading: it has one writer anyway, and readers racing
+        // the writer for the pool's connections stalled the writer (PostgreSQL takes no turn and
+        // reads without locks).
+        let _turn = store.write_turn().await?;
         let snapshot = snapshot::read(store, host_id, packages, repos.as_deref())
             .await?
             .ok_or(WriteError::HostGone)?;
-        let _turn = store.write_turn().await?;
         let report = Report {
             host_id,
             payload,
