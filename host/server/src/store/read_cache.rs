@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Distinct answers kept before stale ones are dropped (filters are caller-chosen).
+/// Distinct answers kept before all are dropped.
 const MAX_ENTRIES: usize = 256;
 
 struct Built {
@@ -88,16 +88,9 @@ impl ReadCache {
 
     fn slot(&self, key: &str) -> Arc<tokio::sync::Mutex<Slot>> {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        // Filters are caller-chosen: rather than track ages, start over when too many pile up.
         if slots.len() >= MAX_ENTRIES && !slots.contains_key(key) {
-            let ttl = self.ttl;
-            slots.retain(|_, slot| {
-                slot.try_lock().map_or(true, |s| {
-                    s.built.as_ref().is_some_and(|b| b.at.elapsed() < ttl)
-                })
-            });
-            if slots.len() >= MAX_ENTRIES {
-                slots.clear();
-            }
+            slots.clear();
         }
         slots.entry(key.to_string()).or_default().clone()
     }

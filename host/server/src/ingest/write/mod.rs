@@ -121,10 +121,10 @@ pub async fn write_report(
     let repos = plan
         .writes(Section::Repos)
         .then(|| sorted_repos(&payload.repositories));
+    let packages = plan
+        .writes(Section::Packages)
+        .then_some(plan.packages.as_slice());
     for attempt in 1..=ATTEMPTS {
-        let packages = plan
-            .writes(Section::Packages)
-            .then_some(plan.packages.as_slice());
         // SQLite's turn is taken before reading: it has one writer anyway, and readers racing
         // the writer for the pool's connections stalled the writer (PostgreSQL takes no turn and
         // reads without locks).
