@@ -61,6 +61,7 @@ pub(crate) struct CallContext {
     pub(crate) plugin_id: Arc<str>,
     pub(crate) settings: Arc<PluginSettings>,
     pub(crate) services: Arc<HostServices>,
+    #[cfg(feature = "http")]
     pub(crate) http: ureq::Agent,
     pub(crate) counters: Arc<PluginCounters>,
     pub(crate) limits: CapabilityLimits,

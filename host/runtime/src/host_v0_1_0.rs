@@ -6,7 +6,9 @@ use wasmtime::component::{HasSelf, Linker};
 use crate::bindings::v0_1_0::common::patchmon::common as wit;
 use crate::bindings::v0_1_0::integration::patchmon::integration as wit_integration;
 use crate::call::CallState;
-use crate::capabilities::{exec, fs_read, http, services, CapError};
+#[cfg(feature = "http")]
+use crate::capabilities::http;
+use crate::capabilities::{exec, fs_read, services, CapError};
 use crate::services::{EnrollmentRequest, MailMessage};
 use wit::types::CapabilityError;
 
@@ -123,6 +125,7 @@ impl wit::fs_read::Host for CallState {
 }
 
 impl wit::http::Host for CallState {
+    #[cfg(feature = "http")]
     fn send(&mut self, req: wit::http::Request) -> Result<wit::http::Response, CapabilityError> {
         let response = http::send(
             &mut self.ctx,
@@ -139,6 +142,15 @@ impl wit::http::Host for CallState {
             headers: response.headers,
             body: response.body,
         })
+    }
+
+    /// Built without the `http` feature (the agent, which runs collectors only): the import
+    /// stays linked so every world still instantiates, and every request fails.
+    #[cfg(not(feature = "http"))]
+    fn send(&mut self, _req: wit::http::Request) -> Result<wit::http::Response, CapabilityError> {
+        Err(CapabilityError::Failed(
+            "outbound HTTP is not available in this host".into(),
+        ))
     }
 }
 

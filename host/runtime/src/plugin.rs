@@ -63,6 +63,7 @@ impl PluginCore {
                 plugin_id: self.plugin_id.clone(),
                 settings: Arc::new(settings.clone()),
                 services: inner.services.clone(),
+                #[cfg(feature = "http")]
                 http: inner.http.clone(),
                 counters: self.counters.clone(),
                 limits: inner.config.capability_limits,

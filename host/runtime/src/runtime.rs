@@ -80,6 +80,7 @@ pub(crate) struct RuntimeInner {
     pub(crate) permits: CallPermits,
     pub(crate) metrics: MetricsRegistry,
     pub(crate) services: Arc<HostServices>,
+    #[cfg(feature = "http")]
     pub(crate) http: ureq::Agent,
     pub(crate) config: RuntimeConfig,
     _ticker: EpochTicker,
@@ -119,6 +120,7 @@ impl Runtime {
                 permits: CallPermits::new(slots as usize),
                 metrics: MetricsRegistry::default(),
                 services: Arc::new(config.services.clone()),
+                #[cfg(feature = "http")]
                 http: crate::capabilities::http::new_agent(),
                 config,
                 _ticker: ticker,

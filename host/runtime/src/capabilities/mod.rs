@@ -3,6 +3,7 @@
 
 pub(crate) mod exec;
 pub(crate) mod fs_read;
+#[cfg(feature = "http")]
 pub(crate) mod http;
 pub(crate) mod services;
 

@@ -5,10 +5,12 @@
 use std::sync::Arc;
 
 mod memory;
+#[cfg(feature = "smtp")]
 mod smtp;
 pub mod testing;
 
 pub use memory::MemoryKvStore;
+#[cfg(feature = "smtp")]
 pub use smtp::{SmtpMailer, SmtpSecurity, SmtpSettings};
 
 /// Failure of a host service; reaches the guest as `capability-error::failed`.
