@@ -5,17 +5,26 @@
 #
 # Output: ${CARGO_TARGET_DIR:-target}/wasm32-wasip2/release/<crate>.wasm
 #
-# With --first-party, only the plugins the server embeds (what `make run` needs).
+# With --first-party, only the plugins the server and the agent embed (what `make run` needs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(
+first_party=(
   notifier-webhook
   notifier-ntfy
   integration-gethomepage
   integration-prometheus
   integration-ansible
   integration-enrollment
+  collector-apt
+  collector-dnf
+  collector-yum
+  collector-zypper
+  collector-pacman
+  collector-apk
+)
+packages=(
+  "${first_party[@]}"
   hostile-notifier
   hostile-collector
   future-api
@@ -27,7 +36,7 @@ if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed | grep 
 fi
 
 if [ "${1:-}" = "--first-party" ]; then
-  packages=(notifier-webhook notifier-ntfy integration-gethomepage integration-prometheus integration-ansible integration-enrollment)
+  packages=("${first_party[@]}")
 fi
 
 args=()

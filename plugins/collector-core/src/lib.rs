@@ -2,14 +2,20 @@
 //! printed or a file held; output is typed records shaped like the `patchmon:collector@0.1.0`
 //! WIT records (`package`, `upgradable`, `repository`), so a WASM collector plugin can wrap
 //! these functions unchanged. No I/O happens here: running commands and reading files is the
-//! host's job (the agent's exec helper today, the runtime's `exec`/`fs-read` capabilities next),
-//! following each manager's [`plan::Plan`] of what to run and read.
+//! host's job (the runtime's `exec`/`fs-read` capabilities, behind [`run::Host`]), following
+//! each manager's [`plan::Plan`] of what to run and read.
+//!
+//! With the `guest` feature, [`guest`] is the whole of a collector plugin: the six
+//! `plugins/collector-*` crates are one [`collector_plugin!`] line each.
 
 pub mod apk;
 pub mod apt;
+#[cfg(feature = "guest")]
+pub mod guest;
 pub mod pacman;
 pub mod plan;
 pub mod rpm;
+pub mod run;
 pub mod zypper;
 
 /// An installed package.

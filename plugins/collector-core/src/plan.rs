@@ -1,6 +1,6 @@
 //! What each package manager's collector runs and reads, as data, and how the results become an
-//! [`Inventory`]. A host (the agent's native collectors today, a WASM plugin's `exec`/`fs-read`
-//! capabilities next) executes a [`Plan`] and hands back [`Outputs`]; [`Manager::assemble`]
+//! [`Inventory`]. A host executes a [`Plan`] ([`crate::run::execute`], over the collector
+//! plugins' `exec`/`fs-read` capabilities) and hands back [`Outputs`]; [`Manager::assemble`]
 //! parses them. No I/O happens here.
 //!
 //! Every plan takes an optional root: `None` is the running system, with the exact argv the agent
@@ -8,7 +8,7 @@
 //! each tool's own root options (dpkg-query `--admindir=`, apt `-o Dir=`, rpm `--root`, dnf/yum
 //! `--installroot=`, zypper `--root`, pacman `--root`/`--dbpath`/`--config`, apk `--root`), and
 //! reads that system's configuration files under `dir`. The agent's tests use it to run the real
-//! package managers against throwaway roots.
+//! package managers against throwaway roots, through the plugins, with a `root` configuration.
 
 use crate::{apk, apt, pacman, rpm, zypper, Inventory};
 
@@ -162,7 +162,9 @@ impl Manager {
         programs
     }
 
-    /// What to run and read for the system at `root` (`None`: the running system).
+    /// What to run and read for the system at `root` (`None`: the running system). Inlined, like
+    /// [`Manager::assemble`], for the plugins' sake (see `guest`).
+    #[inline]
     pub fn plan(self, root: Option<&str>) -> Plan {
         match self {
             Manager::Apt => apt::plan(root),
@@ -175,6 +177,7 @@ impl Manager {
     }
 
     /// The inventory from the outputs of [`Manager::plan`].
+    #[inline]
     pub fn assemble(self, outputs: &Outputs) -> Inventory {
         match self {
             Manager::Apt => apt::assemble(outputs),

@@ -1,0 +1,5 @@
+//! The apk collector plugin: `patchmon_collector_core::guest` for `Manager::Apk`.
+//! Embedded in the agent and served to agents by the server; `plugin.toml` lists exactly what
+//! it may run and read.
+
+patchmon_collector_core::collector_plugin!(Apk);
