@@ -5,8 +5,11 @@
 //! - [`ws`]: WebSocket messages in both directions (`GET /agents/ws`).
 //! - [`hash`]: section-hash canonicalisation, byte-compatible with PatchMon's Go implementation.
 //! - [`agent_version`]: the self-update metadata (`GET /hosts/agent/version`).
+//! - [`collectors`]: the collector plugins the server serves (`GET /agent/collectors`; ours, not
+//!   PatchMon's).
 
 pub mod agent_version;
+pub mod collectors;
 pub mod hash;
 pub mod ping;
 pub mod report;

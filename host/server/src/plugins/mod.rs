@@ -5,6 +5,7 @@
 
 pub mod builtin;
 pub mod cli;
+pub mod collectors;
 pub mod config;
 pub mod grants;
 pub mod install;
@@ -415,5 +416,6 @@ pub fn routes() -> Vec<Route> {
     .map(|r| r.tag("plugins"))
     .chain(mount::routes())
     .chain(integrations::routes())
+    .chain(collectors::routes())
     .collect()
 }

@@ -57,6 +57,16 @@ pub async fn wasm(store: &Store, id: &str) -> StoreResult<Option<Vec<u8>>> {
     .await)?)
 }
 
+/// The size in bytes of one plugin's component.
+pub async fn wasm_size(store: &Store, id: &str) -> StoreResult<Option<i64>> {
+    Ok(with_db!(store, |db| sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(LENGTH(wasm) AS BIGINT) FROM plugins WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await)?)
+}
+
 /// `(id, updated_at)` of every plugin: what the registry compares to notice changes made by
 /// another replica or by the CLI.
 pub async fn revisions(store: &Store) -> StoreResult<Vec<(String, DateTime<Utc>)>> {

@@ -6,6 +6,7 @@ mod common;
 
 mod agent_hub;
 mod auth;
+mod collectors;
 mod credentials;
 mod dashboard;
 mod enrollment;
