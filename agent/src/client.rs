@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use patchmon_proto::agent_version::AgentVersionInfo;
+use patchmon_proto::collectors::CollectorList;
 use patchmon_proto::ping::{PingRequest, PingResponse};
 use patchmon_proto::report::{ReportPayload, ReportResponse, UpdateIntervalResponse};
 use serde::de::DeserializeOwned;
@@ -15,6 +16,9 @@ const ATTEMPTS: u32 = 3;
 
 pub struct ServerClient {
     http: reqwest::Client,
+    /// The server's root URL.
+    server: String,
+    /// `<server>/api/<version>`.
     base: String,
     credentials: Credentials,
 }
@@ -46,6 +50,7 @@ impl ServerClient {
             })?;
         Ok(ServerClient {
             http,
+            server: config.patchmon_server.trim_end_matches('/').to_string(),
             base: config.api_base(),
             credentials,
         })
@@ -132,10 +137,36 @@ impl ServerClient {
     /// The binary bytes (never retried into a partial file: the hash check catches truncation).
     pub async fn download_agent(&self, arch: &str) -> Result<Vec<u8>> {
         let url = format!("{}/hosts/agent/download?arch={arch}&os=linux", self.base);
+        self.download(url, Duration::from_secs(300)).await
+    }
+
+    /// The collector plugins the server serves; `None` when it has no such route (PatchMon).
+    pub async fn collectors(&self) -> Result<Option<CollectorList>> {
+        let url = format!("{}/agent/collectors", self.base);
+        match self.send(|| self.http.get(&url), &url).await {
+            Ok(list) => Ok(Some(list)),
+            Err(AgentError::Server { status: 404, .. }) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// A file of a collector plugin, by its path on this server (as the list gives it). Only
+    /// paths are followed, so the credentials never go to another host.
+    pub async fn download_plugin_file(&self, path: &str) -> Result<Vec<u8>> {
+        if !path.starts_with('/') || path.starts_with("//") {
+            return Err(AgentError::Protocol(format!(
+                "plugin file path `{path}` is not a path on this server"
+            )));
+        }
+        let url = format!("{}{path}", self.server);
+        self.download(url, Duration::from_secs(120)).await
+    }
+
+    async fn download(&self, url: String, timeout: Duration) -> Result<Vec<u8>> {
         let response = self
             .http
             .get(&url)
-            .timeout(Duration::from_secs(300))
+            .timeout(timeout)
             .header(patchmon_proto::API_ID_HEADER, &self.credentials.api_id)
             .header(patchmon_proto::API_KEY_HEADER, &self.credentials.api_key)
             .send()

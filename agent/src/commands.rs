@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::client::{go_arch, ServerClient};
+use crate::collect::cache::PluginCache;
 use crate::config::{AgentConfig, Credentials};
 use crate::error::{AgentError, Result};
 use crate::{facts, logging, report, serve, update, Command, ConfigAction};
@@ -31,8 +32,10 @@ pub async fn run(command: Command, config_path: PathBuf, log_level: Option<Strin
                 std::env::current_exe().map_err(|e| AgentError::io("current executable", e))?;
             serve::run(config.clone(), client(&config)?, binary).await
         }
+        // Sends nothing, so it asks the server nothing either: the plugins at hand run.
         Command::Report { json: true } => {
-            let collected = tokio::task::spawn_blocking(report::collect)
+            let plugins = PluginCache::new(&config.plugin_cache_dir);
+            let collected = tokio::task::spawn_blocking(move || report::collect(&plugins))
                 .await
                 .map_err(|e| AgentError::Protocol(e.to_string()))??;
             let text = serde_json::to_string_pretty(&collected.payload)
@@ -42,7 +45,8 @@ pub async fn run(command: Command, config_path: PathBuf, log_level: Option<Strin
         }
         Command::Report { json: false } => {
             let client = client(&config)?;
-            serve::full_report(&client).await?;
+            let plugins = PluginCache::new(&config.plugin_cache_dir);
+            serve::full_report(&client, &plugins).await?;
             println!("✅ Report sent successfully");
             Ok(())
         }
@@ -108,6 +112,7 @@ fn show(config: &AgentConfig) {
     println!("  Credentials File: {}", config.credentials_file.display());
     println!("  Log File: {}", config.log_file.display());
     println!("  Log Level: {}", config.log_level);
+    println!("  Plugin Cache: {}", config.plugin_cache_dir.display());
     println!();
     println!("Credentials:");
     match Credentials::load(&config.credentials_file) {

@@ -11,6 +11,8 @@ use crate::error::{AgentError, Result};
 use crate::yaml;
 
 pub const DEFAULT_CONFIG: &str = "/etc/patchmon/config.yml";
+/// Where the collector plugins the server hands out are kept (`plugin_cache_dir`).
+pub const DEFAULT_PLUGIN_CACHE: &str = "/var/lib/patchmon/plugins";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct AgentConfig {
@@ -28,6 +30,9 @@ pub struct AgentConfig {
     pub compliance: String,
     /// Manual only: never changed by the server.
     pub ssh_proxy_enabled: bool,
+    /// Not a PatchMon key (its agent has no plugins): written only when set to something other
+    /// than [`DEFAULT_PLUGIN_CACHE`], so a default config file stays PatchMon's.
+    pub plugin_cache_dir: PathBuf,
 }
 
 #[derive(Clone, PartialEq)]
@@ -67,6 +72,7 @@ impl AgentConfig {
             docker: false,
             compliance: "on-demand".into(),
             ssh_proxy_enabled: false,
+            plugin_cache_dir: DEFAULT_PLUGIN_CACHE.into(),
         }
     }
 
@@ -115,6 +121,9 @@ impl AgentConfig {
             self.compliance = v.into();
         }
         self.ssh_proxy_enabled = flag("integrations.ssh-proxy-enabled", false);
+        if let Some(v) = get("plugin_cache_dir") {
+            self.plugin_cache_dir = v.into();
+        }
     }
 
     /// Writes every field back (PatchMon's SaveConfig), preserving `ssh-proxy-enabled`.
@@ -123,8 +132,16 @@ impl AgentConfig {
             "true" | "false" => self.compliance.clone(),
             other => yaml::quote(other),
         };
+        let plugin_cache = if self.plugin_cache_dir == Path::new(DEFAULT_PLUGIN_CACHE) {
+            String::new()
+        } else {
+            format!(
+                "plugin_cache_dir: {}\n",
+                yaml::quote(&self.plugin_cache_dir.display().to_string())
+            )
+        };
         let text = format!(
-            "# PatchMon agent configuration\npatchmon_server: {}\napi_version: {}\ncredentials_file: {}\nlog_file: {}\nlog_level: {}\nskip_ssl_verify: {}\nupdate_interval: {}\nreport_offset: {}\nintegrations:\n  docker: {}\n  compliance: {}\n  ssh-proxy-enabled: {}\n",
+            "# PatchMon agent configuration\npatchmon_server: {}\napi_version: {}\ncredentials_file: {}\nlog_file: {}\nlog_level: {}\nskip_ssl_verify: {}\nupdate_interval: {}\nreport_offset: {}\n{plugin_cache}integrations:\n  docker: {}\n  compliance: {}\n  ssh-proxy-enabled: {}\n",
             yaml::quote(&self.patchmon_server),
             yaml::quote(&self.api_version),
             yaml::quote(&self.credentials_file.display().to_string()),
@@ -237,6 +254,11 @@ mod tests {
         config.patchmon_server = "https://pm.example.com/".trim_end_matches('/').into();
         config.ssh_proxy_enabled = true;
         config.compliance = "on-demand".into();
+        config.save().unwrap();
+        assert!(!std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("plugin_cache_dir"));
+        config.plugin_cache_dir = dir.join("plugins");
         config.save().unwrap();
         let loaded = AgentConfig::load(&path).unwrap();
         assert_eq!(loaded, config);

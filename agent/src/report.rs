@@ -7,7 +7,10 @@ use patchmon_proto::hash;
 use patchmon_proto::ping::{PingHashes, PingMetrics, PingRequest};
 use patchmon_proto::report::{Package, ReportHashes, ReportPayload, Repository};
 
-use crate::collect::{self, HostFacts, Inventory};
+use patchmon_runtime::types::{HostFacts, Inventory, Upgradable};
+
+use crate::collect::cache::PluginCache;
+use crate::collect::Collectors;
 use crate::error::{AgentError, Result};
 use crate::facts::{self, SystemFacts};
 
@@ -19,17 +22,21 @@ pub struct Collected {
 
 pub fn host_facts(facts: &SystemFacts) -> HostFacts {
     HostFacts {
+        hostname: facts.hostname.clone(),
         os_family: facts.os.family().to_string(),
         os_id: facts.os.id.clone(),
+        os_version: facts.os.version_id.clone(),
+        kernel_release: facts.kernel_version.clone(),
+        architecture: facts.architecture.clone(),
     }
 }
 
 /// Joins installed packages with their updates (by name) into the wire packages.
 pub fn packages(inventory: &Inventory) -> Vec<Package> {
-    let updates: HashMap<&str, &patchmon_collector_core::Upgradable> = inventory
+    let updates: HashMap<&str, &Upgradable> = inventory
         .upgradable
         .iter()
-        .map(|u| (u.name.as_str(), u))
+        .map(|u| (u.installed.name.as_str(), u))
         .collect();
     inventory
         .installed
@@ -66,16 +73,22 @@ pub fn repositories(inventory: &Inventory) -> Vec<Repository> {
         .collect()
 }
 
-/// Collects facts and inventory (blocking work) and builds a full payload with hashes.
-pub fn collect() -> Result<Collected> {
+/// Collects facts and inventory (blocking work) with the collector plugins at hand and builds a
+/// full payload with hashes.
+pub fn collect(plugins: &PluginCache) -> Result<Collected> {
     let started = Instant::now();
     tracing::debug!("Detecting operating system...");
     let facts = facts::collect();
     tracing::debug!(os_type = %facts.os.id, os_version = %facts.os.version_id, "Detected OS");
-    let collector = collect::detect(&host_facts(&facts)).ok_or_else(|| AgentError::Collector {
+    let no_collector = |message: String| AgentError::Collector {
         collector: "none".into(),
-        message: "no supported package manager found".into(),
-    })?;
+        message,
+    };
+    let collectors = Collectors::new(plugins).map_err(|e| no_collector(e.to_string()))?;
+    let collector = collectors
+        .detect(&host_facts(&facts))
+        .ok_or_else(|| no_collector("no supported package manager found".into()))?;
+    tracing::info!(collector = %collector.id(), version = %collector.version(), origin = ?collector.origin(), "Collecting packages");
     let inventory = collector.collect().map_err(|e| AgentError::Collector {
         collector: collector.name().into(),
         message: e.to_string(),

@@ -8,6 +8,8 @@ use patchmon_proto::ws::ServerMessage;
 use tokio::sync::mpsc;
 
 use crate::client::ServerClient;
+use crate::collect::cache::PluginCache;
+use crate::collect::fetch;
 use crate::config::AgentConfig;
 use crate::error::{AgentError, Result};
 use crate::report;
@@ -23,15 +25,18 @@ pub fn until_next_slot(now_secs: u64, interval_minutes: i64, offset: i64) -> Dur
     Duration::from_secs(if wait == 0 { period } else { wait })
 }
 
-async fn collect() -> Result<report::Collected> {
-    tokio::task::spawn_blocking(report::collect)
+/// Refreshes the collector plugins from the server, then collects.
+async fn collect(client: &ServerClient, plugins: &PluginCache) -> Result<report::Collected> {
+    fetch::sync(client, plugins).await;
+    let plugins = plugins.clone();
+    tokio::task::spawn_blocking(move || report::collect(&plugins))
         .await
         .map_err(|e| AgentError::Protocol(format!("collection task failed: {e}")))?
 }
 
 /// Sends the full report.
-pub async fn full_report(client: &ServerClient) -> Result<()> {
-    let collected = collect().await?;
+pub async fn full_report(client: &ServerClient, plugins: &PluginCache) -> Result<()> {
+    let collected = collect(client, plugins).await?;
     tracing::info!("Sending report to PatchMon server...");
     let response = client.report(&collected.payload).await?;
     tracing::info!(
@@ -50,8 +55,8 @@ pub enum CheckIn {
 }
 
 /// The hash-gated check-in: ping with hashes, then send only what the server asks for.
-pub async fn check_in(client: &ServerClient) -> Result<CheckIn> {
-    let collected = collect().await?;
+pub async fn check_in(client: &ServerClient, plugins: &PluginCache) -> Result<CheckIn> {
+    let collected = collect(client, plugins).await?;
     let pong = client.ping(&report::ping_request(&collected)).await?;
     if !pong.hash_gate {
         client.report(&collected.payload).await?;
@@ -111,6 +116,7 @@ pub async fn run(
     binary: std::path::PathBuf,
 ) -> Result<()> {
     let api_id = client.credentials().api_id.clone();
+    let plugins = PluginCache::new(&config.plugin_cache_dir);
     match client.update_interval().await {
         Ok(interval) => apply_interval(&mut config, &api_id, interval),
         Err(err) => {
@@ -125,7 +131,7 @@ pub async fn run(
         client.credentials().clone(),
         sender,
     ));
-    if let Err(err) = full_report(&client).await {
+    if let Err(err) = full_report(&client, &plugins).await {
         tracing::error!(error = %err, "initial report failed");
     }
     let stamp = config.path.with_file_name(".last_update_timestamp");
@@ -137,9 +143,9 @@ pub async fn run(
             _ = tokio::time::sleep_until(next) => {
                 tick += 1;
                 let result = if tick % FULL_EVERY_TICKS == 0 {
-                    full_report(&client).await.map(|_| CheckIn::Full)
+                    full_report(&client, &plugins).await.map(|_| CheckIn::Full)
                 } else {
-                    check_in(&client).await
+                    check_in(&client, &plugins).await
                 };
                 match result {
                     Ok(outcome) => tracing::info!(tick, ?outcome, "check-in done"),
@@ -151,7 +157,7 @@ pub async fn run(
                 let Some(command) = command else { return Ok(()) };
                 match command {
                     ServerMessage::ReportNow => {
-                        if let Err(err) = full_report(&client).await {
+                        if let Err(err) = full_report(&client, &plugins).await {
                             tracing::error!(error = %err, "report_now failed");
                         }
                     }

@@ -1,6 +1,7 @@
 //! End to end: the real agent binary enrolls against a real server (SQLite), reports this
-//! machine's real dpkg database, is hash-gated on an unchanged second run, and reports when the
-//! server sends `report_now` over the WebSocket.
+//! machine's real dpkg database through its collector plugin, runs a newer collector an
+//! administrator installed on the server, is hash-gated on an unchanged second run, and reports
+//! when the server sends `report_now` over the WebSocket.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -52,6 +53,14 @@ impl Server {
         self.dir.join("agent/config.yml")
     }
 
+    fn plugin_cache(&self) -> PathBuf {
+        self.dir.join("agent/plugins")
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("agent/logs/patchmon-agent.log")).unwrap()
+    }
+
     /// Runs the agent with `--config` in the temp directory; returns (success, stdout).
     fn agent(&self, args: &[&str]) -> (bool, String) {
         let output = Command::new(AGENT)
@@ -88,6 +97,32 @@ fn installed_dpkg_packages() -> i64 {
         .count() as i64
 }
 
+/// The apt collector the server serves, repacked as version 0.1.1 (an administrator's upload).
+async fn newer_apt_collector(
+    server: &Server,
+    http: &reqwest::Client,
+    api_id: &str,
+    api_key: &str,
+) -> Vec<u8> {
+    let file = |name: &'static str| {
+        http.get(format!(
+            "{}/api/v1/agent/collectors/collector-apt/{name}",
+            server.base
+        ))
+        .header("X-API-ID", api_id)
+        .header("X-API-KEY", api_key)
+        .send()
+    };
+    let toml = file("plugin.toml").await.unwrap().text().await.unwrap();
+    let wasm = file("plugin.wasm").await.unwrap().bytes().await.unwrap();
+    let bumped = toml.replacen("\nversion = \"0.1.0\"\n", "\nversion = \"0.1.1\"\n", 1);
+    assert_ne!(bumped, toml);
+    patchmon_runtime::PluginPackage::pack(&bumped, wasm.to_vec())
+        .unwrap()
+        .to_bytes()
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_real_agent_enrolls_reports_is_hash_gated_and_obeys_report_now() {
     let dir = std::env::temp_dir().join(format!("patchmon-e2e-{}", uuid::Uuid::new_v4().simple()));
@@ -114,7 +149,14 @@ async fn the_real_agent_enrolls_reports_is_hash_gated_and_obeys_report_now() {
         host["apiKey"].as_str().unwrap(),
     );
 
-    // Enroll: write config and credentials, then the automatic connectivity check.
+    // Enroll: write config and credentials, then the automatic connectivity check. The plugin
+    // cache stays in the temporary directory (set-api keeps the key).
+    std::fs::create_dir_all(server.config().parent().unwrap()).unwrap();
+    std::fs::write(
+        server.config(),
+        format!("plugin_cache_dir: {}\n", server.plugin_cache().display()),
+    )
+    .unwrap();
     let (ok, out) = server.agent(&["config", "set-api", api_id, api_key, &server.base]);
     assert!(ok, "{out}");
     assert!(out.contains("API credentials are valid"), "{out}");
@@ -152,6 +194,54 @@ async fn the_real_agent_enrolls_reports_is_hash_gated_and_obeys_report_now() {
             detail["os_type"].as_str()
         ),
         (Some("active"), Some("apt"), Some("debian"))
+    );
+
+    // The report ran the server's copy of the apt collector, downloaded and verified.
+    let cached = patchmon_runtime::PluginPackage::read_file(
+        &server.plugin_cache().join("collector-apt.pmplugin"),
+    )
+    .unwrap();
+    assert_eq!(cached.manifest.version, "0.1.0");
+    assert!(server
+        .log()
+        .contains("collector plugin updated from the server"));
+
+    // An administrator installs a newer apt collector; the next report fetches and runs it.
+    let newer = newer_apt_collector(&server, &http, api_id, api_key).await;
+    let admin_call = |method: reqwest::Method, path: &str| {
+        http.request(method, format!("{}/api/v1/plugins{path}", server.base))
+            .bearer_auth(&token)
+    };
+    let response = admin_call(reqwest::Method::POST, "")
+        .body(newer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    let response = admin_call(reqwest::Method::PUT, "/collector-apt/grants")
+        .json(&json!({"capabilities": ["exec", "fs_read"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let response = admin_call(reqwest::Method::POST, "/collector-apt/enable")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let (ok, out) = server.agent(&["report"]);
+    assert!(ok, "{out}");
+    let cached = patchmon_runtime::PluginPackage::read_file(
+        &server.plugin_cache().join("collector-apt.pmplugin"),
+    )
+    .unwrap();
+    assert_eq!(cached.manifest.version, "0.1.1");
+    assert!(
+        server
+            .log()
+            .contains("Collecting packages collector=collector-apt version=0.1.1 origin=Server"),
+        "{}",
+        server.log()
     );
 
     // Unchanged second run: the agent's own hashes satisfy the server, nothing is requested.
@@ -209,7 +299,7 @@ async fn the_real_agent_enrolls_reports_is_hash_gated_and_obeys_report_now() {
     })
     .await;
     serve.kill().await.unwrap();
-    let log = std::fs::read_to_string(dir.join("agent/logs/patchmon-agent.log")).unwrap();
+    let log = server.log();
     assert!(log.contains("WebSocket connected"), "{log}");
     assert!(!log.contains(api_key), "the API key never reaches the log");
     let _ = std::fs::remove_dir_all(&dir);

@@ -1,64 +1,210 @@
-//! Package collection behind one abstraction, [`Collector`], shaped like the
-//! `patchmon:collector@0.1.0` WIT world (`detect(host-facts)`, `collect() -> inventory`).
+//! Package collection: the collector plugins (`plugins/collector-*`, WASM components of the
+//! `patchmon:collector@0.1.0` world) run through `patchmon-runtime`. Each plugin runs its
+//! package manager's commands and reads its configuration only through the runtime's `exec` and
+//! `fs-read` capabilities, granted exactly what its manifest requests.
 //!
-//! Today the collectors are [`native`]: each package manager's plan from
-//! `patchmon-collector-core` (what to run and read, optionally under a root) executed in-process,
-//! commands through [`exec::Exec`] (the same allow-list rules as the runtime's `exec`
-//! capability), then assembled by that crate's parsers. The next step wraps each parser module
-//! into a WASM component plugin and adds a `Collector` implementation backed by
-//! `patchmon-runtime`; callers do not change.
+//! Which copy of a plugin runs: the one the server last handed out ([`cache`], refreshed by
+//! [`fetch`] before each collection and verified by SHA-256), else the one compiled into this
+//! binary ([`embedded`]).
 
-pub mod exec;
-pub mod native;
+pub mod cache;
+mod embedded;
+pub mod fetch;
+#[cfg(test)]
+mod tests;
 #[cfg(test)]
 mod throwaway_roots;
 
-pub use patchmon_collector_core::Inventory;
+use std::time::Duration;
 
-/// What a collector may look at to decide whether it applies (the OS part of the WIT
-/// `host-facts`).
-#[derive(Clone, Debug, Default)]
-pub struct HostFacts {
-    pub os_family: String,
-    pub os_id: String,
+use patchmon_runtime::types::{HostFacts, Inventory};
+use patchmon_runtime::{
+    CapabilityLimits, CollectorPlugin, Grants, PluginPackage, PluginSettings, Runtime,
+    RuntimeConfig, RuntimeError,
+};
+
+use cache::PluginCache;
+
+/// Where a running plugin came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Embedded,
+    Server,
 }
 
-impl HostFacts {
-    /// True when the OS is one of `ids` (by family or id), or unknown.
-    pub fn is_one_of(&self, ids: &[&str]) -> bool {
-        (self.os_family.is_empty() && self.os_id.is_empty())
-            || ids
-                .iter()
-                .any(|id| *id == self.os_family || *id == self.os_id)
+/// One loaded collector plugin with the grants and configuration it runs with.
+pub struct Collector {
+    plugin: CollectorPlugin,
+    settings: PluginSettings,
+    origin: Origin,
+}
+
+impl Collector {
+    /// Loads `package` with `settings` (tests grant a throwaway root this way).
+    pub fn load(
+        runtime: &Runtime,
+        package: &PluginPackage,
+        settings: PluginSettings,
+        origin: Origin,
+    ) -> Result<Collector, RuntimeError> {
+        Ok(Collector {
+            plugin: runtime.load_collector(package)?,
+            settings,
+            origin,
+        })
+    }
+
+    /// First-party plugins are trusted with what their manifest requests, no more.
+    fn load_granted(
+        runtime: &Runtime,
+        package: &PluginPackage,
+        origin: Origin,
+    ) -> Result<Collector, RuntimeError> {
+        let grants = Grants::from_manifest(&package.manifest, &serde_json::json!({}));
+        let settings = PluginSettings::new(grants, serde_json::json!({}));
+        Collector::load(runtime, package, settings, origin)
+    }
+
+    pub fn id(&self) -> &str {
+        &self.plugin.manifest().id
+    }
+
+    pub fn version(&self) -> &str {
+        &self.plugin.manifest().version
+    }
+
+    pub fn origin(&self) -> Origin {
+        self.origin
+    }
+
+    /// The package manager's name as reported to the server: the id without `collector-`.
+    pub fn name(&self) -> &str {
+        let id = self.id();
+        id.strip_prefix("collector-").unwrap_or(id)
+    }
+
+    /// Whether the plugin applies here; a plugin that fails to answer does not.
+    pub fn detect(&self, facts: &HostFacts) -> bool {
+        self.plugin
+            .detect(&self.settings, facts)
+            .unwrap_or_else(|err| {
+                tracing::warn!(collector = %self.id(), error = %err, "detection failed");
+                false
+            })
+    }
+
+    pub fn collect(&self) -> Result<Inventory, RuntimeError> {
+        self.plugin.collect(&self.settings)
     }
 }
 
-/// Why a collection failed (the WIT `collect-error`).
-#[derive(Debug, thiserror::Error)]
-pub enum CollectError {
-    #[error("capability: {0}")]
-    Capability(String),
+/// The runtime as the agent uses it: one call at a time, compiled components cached in
+/// `compiled` (in memory only when `None`), inventories and command output up to 64 MiB.
+pub fn runtime(compiled: Option<std::path::PathBuf>) -> Result<Runtime, RuntimeError> {
+    const BIG: usize = 64 * 1024 * 1024;
+    Runtime::new(RuntimeConfig {
+        cache_dir: compiled,
+        max_concurrent_calls: 1,
+        // Collections take seconds to minutes; a coarse tick keeps the deadline thread idle.
+        epoch_tick: Duration::from_millis(100),
+        max_output_bytes: BIG,
+        capability_limits: CapabilityLimits {
+            exec_output_bytes: BIG,
+            ..CapabilityLimits::default()
+        },
+        ..RuntimeConfig::default()
+    })
 }
 
-impl From<exec::ExecError> for CollectError {
-    fn from(err: exec::ExecError) -> Self {
-        CollectError::Capability(err.to_string())
+/// One collector id with the copies that could run it, the server's first.
+struct Candidate {
+    id: String,
+    server: Option<PluginPackage>,
+    embedded: Option<PluginPackage>,
+}
+
+impl Candidate {
+    /// The server's copy when it loads, else the embedded one.
+    fn load(&self, runtime: &Runtime) -> Option<Collector> {
+        if let Some(package) = &self.server {
+            match Collector::load_granted(runtime, package, Origin::Server) {
+                Ok(collector) => return Some(collector),
+                Err(err) => {
+                    tracing::warn!(collector = %self.id, error = %err, "the server's copy does not load; using the embedded one")
+                }
+            }
+        }
+        let package = self.embedded.as_ref()?;
+        match Collector::load_granted(runtime, package, Origin::Embedded) {
+            Ok(collector) => Some(collector),
+            Err(err) => {
+                tracing::error!(collector = %self.id, error = %err, "embedded collector does not load");
+                None
+            }
+        }
     }
 }
 
-pub trait Collector: Send + Sync {
-    /// The package manager's name as reported to the server (`apt`, `dnf`, …).
-    fn name(&self) -> &'static str;
-    fn detect(&self, facts: &HostFacts) -> bool;
-    fn collect(&self) -> Result<Inventory, CollectError>;
+/// Every collector this agent can run, in detection order, loaded (compiled) only when
+/// detection reaches it: a Debian host never compiles the rpm collectors.
+pub struct Collectors {
+    runtime: Runtime,
+    candidates: Vec<Candidate>,
 }
 
-/// Every collector this agent carries, most specific first (dnf before yum).
-pub fn all() -> Vec<Box<dyn Collector>> {
-    native::all()
-}
+impl Collectors {
+    /// The embedded collectors in their order, each replaced by the server's verified copy
+    /// where the cache has one, then collectors only the server has, by id.
+    pub fn new(cache: &PluginCache) -> Result<Collectors, RuntimeError> {
+        let mut cached = cache.packages();
+        let mut candidates: Vec<Candidate> = embedded::packages()
+            .into_iter()
+            .map(|package| {
+                let id = package.manifest.id.clone();
+                let server = cached
+                    .iter()
+                    .position(|c| c.manifest.id == id)
+                    .map(|at| cached.remove(at));
+                Candidate {
+                    id,
+                    server,
+                    embedded: Some(package),
+                }
+            })
+            .collect();
+        cached.sort_by(|a, b| a.manifest.id.cmp(&b.manifest.id));
+        candidates.extend(cached.into_iter().map(|package| Candidate {
+            id: package.manifest.id.clone(),
+            server: Some(package),
+            embedded: None,
+        }));
+        let shas: Vec<&str> = candidates
+            .iter()
+            .flat_map(|c| [&c.server, &c.embedded])
+            .flatten()
+            .map(|p| p.manifest.wasm_sha256.as_str())
+            .collect();
+        cache.prune_compiled(&shas);
+        Ok(Collectors {
+            runtime: runtime(cache.compiled_dir())?,
+            candidates,
+        })
+    }
 
-/// The first collector that applies to this host.
-pub fn detect(facts: &HostFacts) -> Option<Box<dyn Collector>> {
-    all().into_iter().find(|c| c.detect(facts))
+    /// Loads the collector `id`.
+    #[cfg(test)]
+    pub fn get(&self, id: &str) -> Option<Collector> {
+        self.candidates
+            .iter()
+            .find(|c| c.id == id)?
+            .load(&self.runtime)
+    }
+
+    /// The first collector that applies to this host.
+    pub fn detect(&self, facts: &HostFacts) -> Option<Collector> {
+        self.candidates
+            .iter()
+            .filter_map(|c| c.load(&self.runtime))
+            .find(|c| c.detect(facts))
+    }
 }

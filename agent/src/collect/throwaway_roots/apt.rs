@@ -8,9 +8,9 @@ use std::path::Path;
 use patchmon_collector_core::plan::Manager;
 use patchmon_collector_core::{Package, Repository, Upgradable};
 
-use super::{path_str, require, run, run_in, sorted, write, TestPackage, PACKAGES};
-use crate::collect::native::Native;
-use crate::collect::Collector;
+use super::{
+    collect_at_root, path_str, require, run, run_in, sorted, write, TestPackage, PACKAGES,
+};
 
 const ORIGIN: &str = "PatchMon";
 
@@ -162,7 +162,7 @@ fn apt_reports_installed_updates_the_security_pocket_and_both_source_formats() {
         "update",
     ]);
 
-    let inventory = sorted(Native::at_root(Manager::Apt, &root).collect().unwrap());
+    let inventory = sorted(collect_at_root(Manager::Apt, &root));
 
     let package = |name: &str, version: &str| Package {
         name: name.into(),

@@ -1,9 +1,10 @@
 //! The collectors against the real package managers Debian ships, each on a throwaway root under
 //! a temporary directory with a local repository the test builds itself: tiny packages in an
 //! old and a new version, the old one installed into the root, the new one published (with a
-//! security advisory or pocket for one of them). The collector runs its real plan, with the
-//! root, through the real allow-listed `Exec`. Nothing touches this machine's package state
-//! and nothing needs the network.
+//! security advisory or pocket for one of them). The real collector plugin (the component the
+//! agent embeds) runs through the runtime with `root` configured and exactly that root's argv
+//! and paths granted. Nothing touches this machine's package state and nothing needs the
+//! network.
 //!
 //! A missing tool fails the test with the Debian package to install: `.ci/run` installs them.
 
@@ -14,9 +15,14 @@ mod rpm_md;
 use std::path::Path;
 use std::process::Command;
 
+use patchmon_collector_core::plan::Manager;
 use patchmon_collector_core::Inventory;
 
-use super::exec::FIXED_PATH;
+use super::tests::{embedded_package, granted_at_root, to_core};
+use super::{runtime, Collector, Origin};
+
+/// The `PATH` the runtime's `exec` capability gives programs.
+const FIXED_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// Fails unless `program` is on the collectors' fixed `PATH`.
 fn require(program: &str, debian_package: &str) {
@@ -31,7 +37,7 @@ fn require(program: &str, debian_package: &str) {
 }
 
 /// Runs a setup step and returns its standard output, failing with its output when it fails.
-/// The environment is the one `Exec` gives collectors, so that defaults a tool derives from it
+/// The environment is the one the runtime's `exec` gives collectors, so that defaults a tool derives from it
 /// (Debian's rpm keeps its database under the home directory) agree with what the collector
 /// sees.
 fn run(argv: &[&str]) -> String {
@@ -113,6 +119,15 @@ impl TestPackage {
     fn summary(&self) -> String {
         format!("{} test package", self.name)
     }
+}
+
+/// What the embedded plugin of `manager` collects from the system under `root`.
+fn collect_at_root(manager: Manager, root: &Path) -> Inventory {
+    let runtime = runtime(None).unwrap();
+    let settings = granted_at_root(manager, path_str(root));
+    let package = embedded_package(manager);
+    let collector = Collector::load(&runtime, &package, settings, Origin::Embedded).unwrap();
+    to_core(collector.collect().unwrap())
 }
 
 /// The inventory with installed packages and updates in name order, as tools list them in

@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 use patchmon_collector_core::plan::Manager;
 use patchmon_collector_core::{Package, Repository, Upgradable};
 
-use super::{path_str, require, run, sorted, write, TestPackage, PACKAGES};
-use crate::collect::native::Native;
-use crate::collect::Collector;
+use super::{collect_at_root, path_str, require, run, sorted, write, TestPackage, PACKAGES};
 
 /// Builds `name-version-release-any.pkg.tar.zst` into `out` and returns its path.
 fn build_package(work: &Path, out: &Path, package: &TestPackage, version: &str) -> PathBuf {
@@ -123,7 +121,7 @@ fn pacman_reports_installed_packages_updates_and_the_configured_repository() {
     pacman(&install);
     pacman(&["-Sy"]);
 
-    let inventory = sorted(Native::at_root(Manager::Pacman, &root).collect().unwrap());
+    let inventory = sorted(collect_at_root(Manager::Pacman, &root));
 
     let package = |name: &str, version: &str| Package {
         name: name.into(),

@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 use patchmon_collector_core::plan::Manager;
 use patchmon_collector_core::{Package, Repository, Upgradable};
 
-use super::{path_str, require, run, sorted, write, TestPackage, PACKAGES};
-use crate::collect::native::Native;
-use crate::collect::Collector;
+use super::{collect_at_root, path_str, require, run, sorted, write, TestPackage, PACKAGES};
 
 /// Builds `name-version-release.noarch.rpm` and returns its path.
 fn build_rpm(work: &Path, package: &TestPackage, (version, release): (&str, &str)) -> PathBuf {
@@ -193,7 +191,7 @@ fn dnf_reports_installed_updates_and_the_security_advisory() {
     let installroot = format!("--installroot={}", path_str(&root));
     run(&["dnf", &installroot, "-q", "makecache"]);
 
-    let inventory = sorted(Native::at_root(Manager::Dnf, &root).collect().unwrap());
+    let inventory = sorted(collect_at_root(Manager::Dnf, &root));
 
     assert_eq!(inventory.installed, installed_at_old_versions());
     // check-update names the repository by id and does not print the installed version.
@@ -220,7 +218,7 @@ fn zypper_reports_installed_updates_and_the_security_patch() {
         "refresh",
     ]);
 
-    let inventory = sorted(Native::at_root(Manager::Zypper, &root).collect().unwrap());
+    let inventory = sorted(collect_at_root(Manager::Zypper, &root));
 
     assert_eq!(inventory.installed, installed_at_old_versions());
     // list-updates names the repository by its name and prints the installed version.
