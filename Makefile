@@ -1,10 +1,11 @@
 # The two commands of the quick start: `make run` and `make test`.
 
-.PHONY: run test web plugins lint bench
+.PHONY: run test web plugins agents lint bench
 
-# Builds the dashboard (when Node is available), the first-party plugins and the server (which
-# embeds both), then serves on SQLite at http://localhost:3000 with data under ./data.
-run: web plugins
+# Builds the dashboard (when Node is available), the first-party plugins, this machine's agent
+# (served to hosts from ./agents) and the server (which embeds the dashboard and plugins), then
+# serves on SQLite at http://localhost:3000 with data under ./data.
+run: web plugins agents
 	cargo run --release -p patchmon-server
 
 # The whole test suite: web unit tests, then every Rust test on SQLite and, when PostgreSQL and
@@ -17,6 +18,9 @@ web:
 
 plugins:
 	scripts/build-plugins.sh --first-party
+
+agents: plugins
+	scripts/build-agent.sh
 
 lint:
 	cargo fmt --all -- --check

@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::crypto::Keys;
 use crate::ephemeral::Ephemeral;
 use crate::http::{self, Route};
+use crate::ingest::check_ins::CheckIns;
 use crate::ingest::counters::IngestCounters;
 use crate::plugins::PluginRegistry;
 use crate::settings::SettingsCache;
@@ -35,6 +36,8 @@ pub struct AppInner {
     pub plugins: Arc<PluginRegistry>,
     /// Reports and check-ins received by this process.
     pub ingest: IngestCounters,
+    /// Check-ins of active hosts waiting for their batch write.
+    pub check_ins: Arc<CheckIns>,
     pub started: Instant,
 }
 
@@ -94,6 +97,7 @@ impl AppState {
         let plugins = Arc::new(PluginRegistry::new(store.clone(), keys.clone(), &config));
         crate::plugins::builtin::seed(&store, &plugins).await?;
         PluginRegistry::spawn_sync(plugins.clone());
+        let check_ins = CheckIns::start(store.clone());
         Ok(AppState(Arc::new(AppInner {
             config,
             store,
@@ -104,6 +108,7 @@ impl AppState {
             agents,
             plugins,
             ingest: IngestCounters::default(),
+            check_ins,
             started: Instant::now(),
         })))
     }
@@ -153,13 +158,17 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let check_ins = state.check_ins.clone();
     let app = NormalizePathLayer::trim_trailing_slash().layer(router(state));
     let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
         SocketAddr,
     >(app);
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await?;
+    // Check-ins answered before the shutdown are written before the process goes.
+    check_ins.flush().await;
+    Ok(())
 }
 
 pub async fn bind(config: &Config) -> Result<TcpListener, StartError> {

@@ -18,11 +18,29 @@ pub struct HistoryRow {
     pub sections_unchanged: Vec<String>,
     pub agent_execution_ms: Option<i64>,
     pub server_processing_ms: Option<i64>,
+    /// When it happened; `None` is the time of the write.
+    pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-pub const INSERT_HISTORY: &str = "INSERT INTO update_history (id, host_id, packages_count, security_count, total_packages, \
-    payload_size_kb, execution_time, timestamp, status, error_message, report_type, sections_sent, sections_unchanged, \
-    agent_execution_ms, server_processing_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+macro_rules! history_columns {
+    () => {
+        "INSERT INTO update_history (id, host_id, packages_count, security_count, total_packages, payload_size_kb, \
+         execution_time, timestamp, status, error_message, report_type, sections_sent, sections_unchanged, \
+         agent_execution_ms, server_processing_ms) "
+    };
+}
+
+pub const INSERT_HISTORY: &str = concat!(
+    history_columns!(),
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+);
+
+/// [`INSERT_HISTORY`] that inserts nothing when the host has been deleted (queued check-ins).
+pub const INSERT_HISTORY_IF_HOST: &str = concat!(
+    history_columns!(),
+    "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 \
+     WHERE EXISTS (SELECT 1 FROM hosts WHERE id = $2)"
+);
 
 /// Binds a [`HistoryRow`] to [`INSERT_HISTORY`]; used inside and outside report transactions.
 #[macro_export]
@@ -36,7 +54,7 @@ macro_rules! bind_history {
             .bind($row.total_packages)
             .bind($row.payload_size_kb)
             .bind($row.execution_time)
-            .bind($crate::store::now())
+            .bind($row.timestamp.unwrap_or_else($crate::store::now))
             .bind($row.status)
             .bind($row.error_message.as_deref())
             .bind($row.report_type)

@@ -6,6 +6,7 @@
 
 pub mod agent_binary;
 pub mod auth;
+pub mod check_ins;
 pub mod counters;
 pub mod history;
 pub mod install;

@@ -16,7 +16,7 @@ pub struct Agent {
 }
 
 impl Agent {
-    async fn create(server: &TestServer, admin: &Client, name: &str) -> Agent {
+    pub async fn create(server: &TestServer, admin: &Client, name: &str) -> Agent {
         let (status, body) = admin
             .post("/api/v1/hosts/create", json!({"friendly_name": name}))
             .await;
@@ -30,7 +30,7 @@ impl Agent {
         }
     }
 
-    async fn post_raw(&self, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
         let response = self
             .http
             .post(format!("{}{path}", self.base))
@@ -49,7 +49,7 @@ impl Agent {
         )
     }
 
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.post_raw(path, serde_json::to_vec(&body).unwrap())
             .await
     }
@@ -175,6 +175,8 @@ backend_tests! {
         let (status, body) = agent.post_raw("/api/v1/hosts/ping", Vec::new()).await;
         assert_eq!(status, StatusCode::OK);
         assert!(body.get("requestFull").is_none());
+        // Check-ins of an active host are written in batches after the answer.
+        server.state.check_ins.flush().await;
         let pings = server.count(&format!("SELECT COUNT(*) FROM update_history WHERE host_id = '{}' AND report_type = 'ping'", agent.host_id)).await;
         assert_eq!(pings, 4);
         // The ping with needsReboot=false and no reason cleared the report's reason.

@@ -42,6 +42,44 @@ impl StoredPackage {
     }
 }
 
+/// A host row read together with its catalogue row.
+#[derive(sqlx::FromRow)]
+struct StoredPackageWithCatalogue {
+    id: String,
+    package_id: String,
+    current_version: String,
+    available_version: Option<String>,
+    needs_update: bool,
+    is_security_update: bool,
+    source_repository: Option<String>,
+    name: String,
+    description: Option<String>,
+    category: Option<String>,
+    latest_version: Option<String>,
+}
+
+impl StoredPackageWithCatalogue {
+    fn split(self) -> (StoredPackage, CatalogueRow) {
+        let catalogue = CatalogueRow {
+            id: self.package_id.clone(),
+            name: self.name,
+            description: self.description,
+            category: self.category,
+            latest_version: self.latest_version,
+        };
+        let stored = StoredPackage {
+            id: self.id,
+            package_id: self.package_id,
+            current_version: self.current_version,
+            available_version: self.available_version,
+            needs_update: self.needs_update,
+            is_security_update: self.is_security_update,
+            source_repository: self.source_repository,
+        };
+        (stored, catalogue)
+    }
+}
+
 /// A shared `repositories` row.
 #[derive(sqlx::FromRow, Debug)]
 pub struct RepositoryRow {
@@ -60,7 +98,7 @@ pub struct Snapshot {
     pub marker: Option<DateTime<Utc>>,
     /// The host's stored totals, for reports that do not send packages.
     pub totals: Totals,
-    /// Catalogue rows of the report's package names, by name.
+    /// Catalogue rows of the report's package names and of the host's stored ones, by name.
     pub catalogue: HashMap<String, CatalogueRow>,
     pub host_packages: Vec<StoredPackage>,
     /// Repository rows sharing a URL with one of the report's, by (url, distribution, components).
@@ -98,26 +136,41 @@ pub async fn read(
             ..Snapshot::default()
         };
         if let Some(packages) = packages {
-            for chunk in packages.chunks(names_per_query) {
+            // The host's rows with their catalogue rows in one read; then the catalogue rows of
+            // names the host does not have yet (none in most reports).
+            let rows: Vec<StoredPackageWithCatalogue> = sqlx::query_as(
+                "SELECT hp.id, hp.package_id, hp.current_version, hp.available_version, hp.needs_update, \
+                 hp.is_security_update, hp.source_repository, p.name, p.description, p.category, p.latest_version \
+                 FROM host_packages hp JOIN packages p ON p.id = hp.package_id WHERE hp.host_id = $1",
+            )
+            .bind(host_id)
+            .fetch_all(db)
+            .await?;
+            for row in rows {
+                let (stored, catalogue) = row.split();
+                snapshot.catalogue.insert(catalogue.name.clone(), catalogue);
+                snapshot.host_packages.push(stored);
+            }
+            let mut unseen: Vec<&str> = packages
+                .iter()
+                .map(|p| p.name.as_str())
+                .filter(|name| !snapshot.catalogue.contains_key(*name))
+                .collect();
+            unseen.sort_unstable();
+            unseen.dedup();
+            for chunk in unseen.chunks(names_per_query) {
                 let sql = format!(
                     "SELECT id, name, description, category, latest_version FROM packages WHERE name IN ({})",
                     placeholders(chunk.len())
                 );
                 let mut query = sqlx::query_as::<_, CatalogueRow>(&sql);
-                for p in chunk {
-                    query = query.bind(&p.name);
+                for name in chunk {
+                    query = query.bind(*name);
                 }
                 for row in query.fetch_all(db).await? {
                     snapshot.catalogue.insert(row.name.clone(), row);
                 }
             }
-            snapshot.host_packages = sqlx::query_as(
-                "SELECT id, package_id, current_version, available_version, needs_update, is_security_update, \
-                 source_repository FROM host_packages WHERE host_id = $1",
-            )
-            .bind(host_id)
-            .fetch_all(db)
-            .await?;
         }
         if let Some(repos) = repos {
             let mut urls: Vec<&str> = repos.iter().map(|r| r.url.as_str()).collect();
