@@ -47,7 +47,7 @@ pub const INSERT_HISTORY_IF_HOST: &str = concat!(
 macro_rules! bind_history {
     ($query:expr, $host_id:expr, $row:expr) => {
         $query
-            .bind($crate::store::new_id())
+            .bind($crate::store::new_ordered_id())
             .bind($host_id)
             .bind($row.packages_count)
             .bind($row.security_count)

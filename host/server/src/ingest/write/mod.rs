@@ -18,7 +18,7 @@ use sqlx::types::Json;
 
 use super::history::{HistoryRow, INSERT_HISTORY};
 use super::validate::{clean, ReportPlan};
-use crate::store::{new_id, now, Store};
+use crate::store::{new_id, new_ordered_id, now, Store};
 use host_row::{HostColumns, UPDATE_HOST};
 use snapshot::Snapshot;
 
@@ -335,7 +335,7 @@ async fn apply(
                     let mut query = sqlx::query(&sql);
                     for (p, package_id) in chunk {
                         query = query
-                            .bind(new_id())
+                            .bind(new_ordered_id())
                             .bind(host_id)
                             .bind(package_id)
                             .bind(&p.current_version)
@@ -415,7 +415,7 @@ async fn apply(
                     sqlx::query(
                         "INSERT INTO host_repositories (id, host_id, repository_id, is_enabled, last_checked) VALUES ($1, $2, $3, $4, $5)",
                     )
-                    .bind(new_id())
+                    .bind(new_ordered_id())
                     .bind(host_id)
                     .bind(repository_id)
                     .bind(*enabled)
