@@ -41,7 +41,7 @@ PATCHMON_TOKEN="$token" target/release/patchmon-agent-load --server "$base" \
 echo "server_rss_kb_end $(rss)"
 if grep -q ERROR "$data/server.log"; then
   echo "server errors (most frequent first):"
-  sed 's/\x1b\[[0-9;]*m//g' "$data/server.log" | grep ERROR | sed -E 's/^[^ ]+ +//' | sort | uniq -c | sort -rn | head -5
+  sed 's/\x1b\[[0-9;]*m//g' "$data/server.log" | grep ERROR | sed -E 's/^[^ ]+ +//' | sort | uniq -c | sort -rn | head -5 || true  # head closes the pipe early
 fi
 if grep -qiE 'deadlock|panicked' "$data/server.log"; then
   echo "the server logged deadlocks or panics:" >&2

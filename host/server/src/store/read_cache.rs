@@ -6,7 +6,11 @@
 //! ([`ReadCache::invalidate`], called for every successful write request except agent check-ins),
 //! whichever comes first. So an administrator's change shows at once, while what agents report
 //! (last check-in times, status changes by time, other replicas' writes) shows within `ttl`.
-//! Concurrent requests for the same answer build it once.
+//!
+//! Concurrent requests for the same answer build it once. When an answer has only aged, one
+//! request rebuilds it while the others are still given the aged one, so pollers never queue
+//! behind a rebuild (an answer is then at most `ttl` plus one build old); after an invalidation
+//! everyone waits for the new answer.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -18,6 +22,7 @@ use std::time::{Duration, Instant};
 /// Distinct answers kept before all are dropped.
 const MAX_ENTRIES: usize = 256;
 
+#[derive(Clone)]
 struct Built {
     generation: u64,
     at: Instant,
@@ -26,13 +31,28 @@ struct Built {
 
 #[derive(Default)]
 struct Slot {
-    built: Option<Built>,
+    built: Mutex<Option<Built>>,
+    /// Held by the one request building this answer.
+    building: tokio::sync::Mutex<()>,
+}
+
+impl Slot {
+    fn built(&self) -> Option<Built> {
+        self.built.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// What a slot holds for a request of a given generation.
+enum Cached<T> {
+    Fresh(Arc<T>),
+    Aged(Arc<T>),
+    Missing,
 }
 
 pub struct ReadCache {
     ttl: Duration,
     generation: AtomicU64,
-    slots: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Slot>>>>,
+    slots: Mutex<HashMap<String, Arc<Slot>>>,
 }
 
 impl std::fmt::Debug for ReadCache {
@@ -56,7 +76,8 @@ impl ReadCache {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
-    /// The answer for `key`: a fresh cached one, else what `build` returns (cached when `Ok`).
+    /// The answer for `key`: a cached one when fresh (or aged while another request rebuilds
+    /// it), else what `build` returns (cached when `Ok`).
     pub async fn get_or_build<T, E, F, Fut>(&self, key: &str, build: F) -> Result<Arc<T>, E>
     where
         T: Send + Sync + 'static,
@@ -67,18 +88,24 @@ impl ReadCache {
             return build().await.map(Arc::new);
         }
         let slot = self.slot(key);
-        // Held while building, so requests arriving meanwhile wait for this answer.
-        let mut slot = slot.lock().await;
-        let generation = self.generation.load(Ordering::Acquire);
-        if let Some(built) = &slot.built {
-            if built.generation == generation && built.at.elapsed() < self.ttl {
-                if let Ok(value) = built.value.clone().downcast::<T>() {
+        let _building = match self.cached::<T>(&slot) {
+            Cached::Fresh(value) => return Ok(value),
+            Cached::Aged(value) => match slot.building.try_lock() {
+                Ok(guard) => guard,
+                Err(_) => return Ok(value),
+            },
+            Cached::Missing => {
+                let guard = slot.building.lock().await;
+                // Built by the request this one waited for.
+                if let Cached::Fresh(value) = self.cached::<T>(&slot) {
                     return Ok(value);
                 }
+                guard
             }
-        }
+        };
+        let generation = self.generation.load(Ordering::Acquire);
         let value = Arc::new(build().await?);
-        slot.built = Some(Built {
+        *slot.built.lock().unwrap_or_else(|e| e.into_inner()) = Some(Built {
             generation,
             at: Instant::now(),
             value: value.clone(),
@@ -86,7 +113,21 @@ impl ReadCache {
         Ok(value)
     }
 
-    fn slot(&self, key: &str) -> Arc<tokio::sync::Mutex<Slot>> {
+    fn cached<T: Send + Sync + 'static>(&self, slot: &Slot) -> Cached<T> {
+        let Some(built) = slot.built() else {
+            return Cached::Missing;
+        };
+        if built.generation != self.generation.load(Ordering::Acquire) {
+            return Cached::Missing;
+        }
+        match built.value.downcast::<T>() {
+            Ok(value) if built.at.elapsed() < self.ttl => Cached::Fresh(value),
+            Ok(value) => Cached::Aged(value),
+            Err(_) => Cached::Missing,
+        }
+    }
+
+    fn slot(&self, key: &str) -> Arc<Slot> {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         // Filters are caller-chosen: rather than track ages, start over when too many pile up.
         if slots.len() >= MAX_ENTRIES && !slots.contains_key(key) {
@@ -123,6 +164,32 @@ mod tests {
         let off = ReadCache::new(Duration::ZERO);
         assert_eq!(count(&off, &builds).await, 4);
         assert_eq!(count(&off, &builds).await, 5, "a zero ttl never reuses");
+    }
+
+    #[tokio::test]
+    async fn an_aged_answer_is_served_while_one_request_rebuilds_it() {
+        let builds = AtomicUsize::new(0);
+        let cache = ReadCache::new(Duration::from_millis(100));
+        let slow = || async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Ok::<_, ()>(builds.fetch_add(1, Ordering::SeqCst))
+        };
+        assert_eq!(*cache.get_or_build("k", slow).await.unwrap(), 0);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let (rebuilder, waiter) =
+            tokio::join!(cache.get_or_build("k", slow), cache.get_or_build("k", slow));
+        assert_eq!(*rebuilder.unwrap(), 1, "the first request rebuilds");
+        assert_eq!(*waiter.unwrap(), 0, "the other is given the aged answer");
+        assert_eq!(*cache.get_or_build("k", slow).await.unwrap(), 1);
+        cache.invalidate();
+        let (first, second) =
+            tokio::join!(cache.get_or_build("k", slow), cache.get_or_build("k", slow));
+        assert_eq!(
+            (*first.unwrap(), *second.unwrap()),
+            (2, 2),
+            "after a write both wait for the new answer"
+        );
+        assert_eq!(builds.load(Ordering::SeqCst), 3);
     }
 
     #[tokio::test]
