@@ -3,13 +3,14 @@
 //! One module per area (auth, tfa, users, rbac, hosts, groups, settings, audit, dashboard, ingest,
 //! agent_hub, packages, repos, credentials, scoped_api, enrollment, plugins), each
 //! owning its routes and queries. Cross-cutting code lives in `config`, `store`, `http`,
-//! `crypto` and `ephemeral`. [`app`] assembles the router from every area's route table.
+//! `crypto`, `cpu_bound` and `ephemeral`. [`app`] assembles the router from every area's route table.
 
 pub mod agent_hub;
 pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod cpu_bound;
 pub mod credentials;
 pub mod crypto;
 pub mod dashboard;

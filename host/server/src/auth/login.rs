@@ -19,6 +19,7 @@ use super::token::{ACCESS, REFRESH};
 use super::CurrentUser;
 use crate::app::AppState;
 use crate::audit::{self, Actor};
+use crate::cpu_bound::CpuBound;
 use crate::crypto;
 use crate::http::{Error, JsonBody, Result, StoreContext};
 use crate::rbac::{ADMIN, SUPERADMIN};
@@ -41,47 +42,33 @@ pub struct LoginRequest {
     password: String,
 }
 
-/// Password hashing is deliberately expensive (19 MiB and tens of milliseconds each). Running at
-/// most one per CPU at a time bounds both memory and the latency the other requests see.
-fn hashing_permits() -> &'static tokio::sync::Semaphore {
-    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    PERMITS.get_or_init(|| {
-        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
-        tokio::sync::Semaphore::new(cpus)
-    })
-}
-
-async fn run_hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    let _permit = hashing_permits()
-        .acquire()
-        .await
-        .map_err(|_| Error::internal("Password hashing unavailable"))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| Error::internal(format!("Password hashing failed: {e}")))
-}
+/// Password hashing is deliberately expensive (19 MiB and tens of milliseconds each).
+static HASHING: CpuBound = CpuBound::new();
 
 /// Verifies a password off the async workers. A missing hash is checked against a dummy one,
 /// so the time taken does not reveal whether the account exists.
 pub async fn verify_password(password: &str, hash: Option<&str>) -> bool {
     let password = password.to_string();
     let hash = hash.map(str::to_string);
-    run_hashing(move || {
-        let dummy = || {
-            DUMMY_HASH
-                .get_or_init(|| crypto::hash_password("not a real password").unwrap_or_default())
-                .as_str()
-        };
-        crypto::verify_password(&password, hash.as_deref().unwrap_or_else(dummy))
-    })
-    .await
-    .unwrap_or(false)
+    HASHING
+        .run(move || {
+            let dummy = || {
+                DUMMY_HASH
+                    .get_or_init(|| {
+                        crypto::hash_password("not a real password").unwrap_or_default()
+                    })
+                    .as_str()
+            };
+            crypto::verify_password(&password, hash.as_deref().unwrap_or_else(dummy))
+        })
+        .await
 }
 
 pub async fn hash_password(password: &str) -> Result<String> {
     let password = password.to_string();
-    run_hashing(move || crypto::hash_password(&password))
-        .await?
+    HASHING
+        .run(move || crypto::hash_password(&password))
+        .await
         .map_err(Error::from)
 }
 

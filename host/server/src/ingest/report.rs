@@ -1,6 +1,5 @@
 //! `POST /hosts/update`: validate, then write the report in one transaction.
 
-use std::sync::OnceLock;
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
@@ -9,7 +8,6 @@ use axum::Json;
 use patchmon_proto::report::{NetworkInterface, ReportPayload, ReportResponse};
 use patchmon_proto::Section;
 use serde_json::Value;
-use tokio::sync::Semaphore;
 
 use super::auth::AgentHost;
 use super::history::{self, HistoryRow};
@@ -17,6 +15,7 @@ use super::read_body;
 use super::validate::{validate, Interfaces, ReportPlan};
 use super::write::{self, WriteError};
 use crate::app::AppState;
+use crate::cpu_bound::CpuBound;
 use crate::http::{Error, Result, StoreContext};
 
 /// Decodes the body. Most reports decode straight into the payload; one that does not is read
@@ -45,30 +44,20 @@ fn decode(bytes: &[u8]) -> Result<(ReportPayload, Interfaces), &'static str> {
     Ok((payload, interfaces))
 }
 
-/// Reports decoded at once: one per CPU. A burst of 1,000 reports decoded together spread over
-/// as many blocking threads (and their allocator arenas) left the server at 1.7 GB and starved
-/// the writer they were all waiting for.
-fn decoders() -> &'static Semaphore {
-    static DECODERS: OnceLock<Semaphore> = OnceLock::new();
-    DECODERS
-        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
-}
+/// Decoding and validating a 2,000-package report is milliseconds of CPU that would otherwise
+/// hold up the check-ins sharing the async workers. One report per CPU at a time: a burst of
+/// 1,000 decoded together on as many blocking threads left the server at 1.7 GB and starved the
+/// writer they were all waiting for.
+static DECODING: CpuBound = CpuBound::new();
 
-/// Decodes and validates a report on the blocking pool: a 2,000-package report is milliseconds
-/// of CPU that would otherwise hold up the check-ins sharing the async workers.
 async fn plan(bytes: Bytes) -> Result<(ReportPayload, ReportPlan), &'static str> {
-    let _decoder = decoders()
-        .acquire()
+    DECODING
+        .run(move || {
+            let (payload, interfaces) = decode(&bytes)?;
+            let plan = validate(&payload, interfaces)?;
+            Ok((payload, plan))
+        })
         .await
-        .expect("the decoder semaphore is never closed");
-    tokio::task::spawn_blocking(move || {
-        let (payload, interfaces) = decode(&bytes)?;
-        let plan = validate(&payload, interfaces)?;
-        Ok((payload, plan))
-    })
-    .await
-    // A panic stays a panic (the server's panic layer answers 500), not a refused report.
-    .unwrap_or_else(|err| std::panic::resume_unwind(err.into_panic()))
 }
 
 async fn refuse(

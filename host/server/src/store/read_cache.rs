@@ -151,6 +151,12 @@ mod tests {
             .unwrap()
     }
 
+    /// A build taking 50 ms that answers how many builds came before it.
+    async fn slow_build(builds: &AtomicUsize) -> Result<usize, ()> {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Ok(builds.fetch_add(1, Ordering::SeqCst))
+    }
+
     #[tokio::test]
     async fn answers_are_reused_until_invalidated_or_expired() {
         let builds = AtomicUsize::new(0);
@@ -170,10 +176,7 @@ mod tests {
     async fn an_aged_answer_is_served_while_one_request_rebuilds_it() {
         let builds = AtomicUsize::new(0);
         let cache = ReadCache::new(Duration::from_millis(100));
-        let slow = || async {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            Ok::<_, ()>(builds.fetch_add(1, Ordering::SeqCst))
-        };
+        let slow = || slow_build(&builds);
         assert_eq!(*cache.get_or_build("k", slow).await.unwrap(), 0);
         tokio::time::sleep(Duration::from_millis(150)).await;
         let (rebuilder, waiter) =
@@ -196,10 +199,7 @@ mod tests {
     async fn concurrent_requests_build_once_and_errors_are_not_kept() {
         let builds = AtomicUsize::new(0);
         let cache = ReadCache::new(Duration::from_secs(60));
-        let slow = || async {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            Ok::<_, ()>(builds.fetch_add(1, Ordering::SeqCst))
-        };
+        let slow = || slow_build(&builds);
         let (a, b, c) = tokio::join!(
             cache.get_or_build("k", slow),
             cache.get_or_build("k", slow),
