@@ -7,6 +7,12 @@ use patchmon_server::plugins::cli::PluginCommand;
 use patchmon_server::{app, AppState, Config};
 use tracing_subscriber::EnvFilter;
 
+/// Rows, reports and responses are allocated on one thread and freed on another (sqlx's worker
+/// threads, the blocking pool, the async workers); glibc's allocator serialised those frees on
+/// its arena locks under ingest load, mimalloc frees them without a lock.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "patchmon-server", version, about = "PatchMon-RS server")]
 struct Cli {

@@ -1,6 +1,8 @@
 //! The four sections of `POST /hosts/update`: packages, repos, interfaces, hostname.
 
-use super::encode::{array, normalize, Object};
+use std::borrow::Cow;
+
+use super::encode::{array, normalize, normalized, Object};
 use super::sha256_hex;
 use crate::report::{NetworkInterface, Package, Repository};
 
@@ -10,10 +12,10 @@ fn opt(value: &Option<String>) -> &str {
 
 /// Canonical bytes of the packages section: rows sorted by name, last row of each name kept.
 pub fn packages_canonical(packages: &[Package]) -> String {
-    let mut rows: Vec<(String, &Package)> =
-        packages.iter().map(|p| (normalize(&p.name), p)).collect();
+    let mut rows: Vec<(Cow<str>, &Package)> =
+        packages.iter().map(|p| (normalized(&p.name), p)).collect();
     rows.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let kept: Vec<&(String, &Package)> = rows
+    let kept: Vec<&(Cow<str>, &Package)> = rows
         .iter()
         .enumerate()
         .filter(|(i, row)| rows.get(i + 1).is_none_or(|next| next.0 != row.0))

@@ -8,6 +8,7 @@ use axum::Json;
 use patchmon_proto::report::{NetworkInterface, ReportPayload, ReportResponse};
 use patchmon_proto::Section;
 use serde_json::Value;
+use tokio::sync::Semaphore;
 
 use super::auth::AgentHost;
 use super::history::{self, HistoryRow};
@@ -49,6 +50,11 @@ fn decode(bytes: &[u8]) -> Result<(ReportPayload, Interfaces), &'static str> {
 /// 1,000 decoded together on as many blocking threads left the server at 1.7 GB and starved the
 /// writer they were all waiting for.
 static DECODING: CpuBound = CpuBound::new();
+
+/// Reports read and held at once. The rest wait unread, their bodies in the kernel's socket
+/// buffers: a burst of 1,000 reports decoded into memory while they queued for the writer left
+/// the server at 1.7 GB.
+static ADMITTED: Semaphore = Semaphore::const_new(64);
 
 async fn plan(bytes: Bytes) -> Result<(ReportPayload, ReportPlan), &'static str> {
     DECODING
@@ -117,6 +123,7 @@ pub async fn update(
     body: Body,
 ) -> Result<Json<ReportResponse>> {
     let started = Instant::now();
+    let _admitted = ADMITTED.acquire().await.expect("never closed");
     let bytes = match read_body(body, state.config.agent_update_body_limit_bytes()).await {
         Ok(bytes) => bytes,
         Err(err) => {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::types::Json;
 
+use crate::store::json_rows::{self, JsonRows};
 use crate::store::Store;
 use crate::with_db;
 
@@ -35,8 +36,8 @@ pub async fn group_ids_by_name(
     })
 }
 
-/// The host columns the host list shows.
-#[derive(Debug, sqlx::FromRow)]
+/// The host columns the host list shows, in [`LISTED_HOST_COLUMNS`]' order.
+#[derive(Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct ListedHost {
     pub id: String,
     pub friendly_name: String,
@@ -46,6 +47,7 @@ pub struct ListedHost {
     pub os_version: String,
     pub last_update: DateTime<Utc>,
     pub status: String,
+    #[serde(deserialize_with = "json_rows::optional_flag")]
     pub needs_reboot: Option<bool>,
     pub package_count: i64,
     pub outdated_count: i64,
@@ -66,27 +68,31 @@ impl ListedHost {
     }
 }
 
-/// Every host, or those in any of `group_ids`, by friendly name.
+/// Every host, or those in any of `group_ids`, by friendly name (one JSON value: the list can
+/// hold the whole fleet).
 pub async fn hosts(
     store: &Store,
     group_ids: Option<&[String]>,
 ) -> Result<Vec<ListedHost>, sqlx::Error> {
-    let filter = match group_ids {
+    let from = match group_ids {
         Some(ids) => format!(
-            "WHERE id IN (SELECT host_id FROM host_group_memberships WHERE host_group_id IN ({}))",
+            "FROM hosts WHERE id IN (SELECT host_id FROM host_group_memberships WHERE host_group_id IN ({}))",
             placeholders(1, ids.len())
         ),
-        None => String::new(),
+        None => "FROM hosts".to_string(),
     };
-    let sql =
-        format!("SELECT {LISTED_HOST_COLUMNS} FROM hosts {filter} ORDER BY friendly_name, id");
-    with_db!(store, |db| {
-        let mut query = sqlx::query_as::<_, ListedHost>(&sql);
-        for id in group_ids.unwrap_or_default() {
-            query = query.bind(id);
-        }
-        query.fetch_all(db).await
-    })
+    let binds: Vec<&str> = group_ids
+        .unwrap_or_default()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    JsonRows {
+        columns: LISTED_HOST_COLUMNS,
+        from: &from,
+        order_by: "friendly_name, id",
+    }
+    .fetch(store, &binds)
+    .await
 }
 
 pub async fn host(store: &Store, id: &str) -> Result<Option<ListedHost>, sqlx::Error> {

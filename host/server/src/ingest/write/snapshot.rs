@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use patchmon_proto::report::{Package, Repository};
 
 use super::{placeholders, rows_per_statement, Totals};
+use crate::store::json_rows::{self, JsonRows};
 use crate::store::Store;
 
 /// A shared `packages` row.
@@ -42,14 +43,16 @@ impl StoredPackage {
     }
 }
 
-/// A host row read together with its catalogue row.
-#[derive(sqlx::FromRow)]
+/// A host row read together with its catalogue row, in [`HOST_PACKAGES`]' column order.
+#[derive(serde::Deserialize)]
 struct StoredPackageWithCatalogue {
     id: String,
     package_id: String,
     current_version: String,
     available_version: Option<String>,
+    #[serde(deserialize_with = "json_rows::flag")]
     needs_update: bool,
+    #[serde(deserialize_with = "json_rows::flag")]
     is_security_update: bool,
     source_repository: Option<String>,
     name: String,
@@ -57,6 +60,14 @@ struct StoredPackageWithCatalogue {
     category: Option<String>,
     latest_version: Option<String>,
 }
+
+/// The host's rows with their catalogue rows: one JSON value rather than 2,000 rows.
+const HOST_PACKAGES: JsonRows = JsonRows {
+    columns: "hp.id, hp.package_id, hp.current_version, hp.available_version, hp.needs_update, \
+        hp.is_security_update, hp.source_repository, p.name, p.description, p.category, p.latest_version",
+    from: "FROM host_packages hp JOIN packages p ON p.id = hp.package_id WHERE hp.host_id = $1",
+    order_by: "",
+};
 
 impl StoredPackageWithCatalogue {
     fn split(self) -> (StoredPackage, CatalogueRow) {
@@ -138,14 +149,8 @@ pub async fn read(
         if let Some(packages) = packages {
             // The host's rows with their catalogue rows in one read; then the catalogue rows of
             // names the host does not have yet (none in most reports).
-            let rows: Vec<StoredPackageWithCatalogue> = sqlx::query_as(
-                "SELECT hp.id, hp.package_id, hp.current_version, hp.available_version, hp.needs_update, \
-                 hp.is_security_update, hp.source_repository, p.name, p.description, p.category, p.latest_version \
-                 FROM host_packages hp JOIN packages p ON p.id = hp.package_id WHERE hp.host_id = $1",
-            )
-            .bind(host_id)
-            .fetch_all(db)
-            .await?;
+            let rows: Vec<StoredPackageWithCatalogue> =
+                HOST_PACKAGES.fetch(store, &[host_id]).await?;
             for row in rows {
                 let (stored, catalogue) = row.split();
                 snapshot.catalogue.insert(catalogue.name.clone(), catalogue);
