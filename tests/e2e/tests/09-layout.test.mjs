@@ -58,6 +58,34 @@ test("the theme toggle switches between dark and light, and both render every pa
   await page.context().close();
 });
 
+test("a theme whose save a reload cut off is kept after the reload and saved then", async () => {
+  const { page, context } = await openSession(browser, problems);
+  await apiLogin(context, ADMIN);
+  await openPage(page, "/");
+  const before = await pageColours(page);
+  // The first save never reaches the server, as when the browser leaves the page mid-request.
+  let held = 0;
+  await page.route("**/api/v1/user/preferences", async (route) => {
+    if (route.request().method() === "PATCH" && held++ === 0) return route.abort("aborted");
+    return route.continue();
+  });
+  await page.locator("header").getByRole("button", { name: /Switch to (light|dark) theme/ }).click();
+  await page.waitForFunction((theme) => document.documentElement.dataset.theme !== theme, before.theme);
+  const chosen = (await pageColours(page)).theme;
+  await page.reload();
+  await page.locator("main h1").first().waitFor();
+  await settled(page);
+  assert.equal((await pageColours(page)).theme, chosen, "the reload keeps the theme just chosen");
+  const saved = await apiOk(context, "GET", "/user/preferences");
+  assert.equal(saved.theme_preference, chosen, "the choice reaches the server after the reload");
+
+  await page.unroute("**/api/v1/user/preferences");
+  await page.locator("header").getByRole("button", { name: /Switch to (light|dark) theme/ }).click();
+  await page.waitForFunction((theme) => document.documentElement.dataset.theme === theme, before.theme);
+  await settled(page);
+  await context.close();
+});
+
 test("at phone width no page is wider than the screen, and the menu opens the navigation", async () => {
   const { page, context } = await openSession(browser, problems, { viewport: PHONE_VIEWPORT });
   await apiLogin(context, ADMIN);

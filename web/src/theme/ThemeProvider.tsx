@@ -6,6 +6,8 @@ import { useAuth } from "../auth/AuthProvider";
 export type Theme = "light" | "dark";
 
 const STORAGE_KEY = "patchmon_theme";
+/** A theme chosen here that the server has not confirmed yet (the save was cut off by a reload). */
+const UNSAVED_KEY = "patchmon_theme_unsaved";
 
 interface ThemeState {
   theme: Theme;
@@ -33,7 +35,39 @@ function applyTheme(theme: Theme) {
   }
 }
 
-/** The theme follows the user's server-side `theme_preference`, cached locally for the login page. */
+function unsavedTheme(): Theme | null {
+  try {
+    const value = window.localStorage.getItem(UNSAVED_KEY);
+    return value === "light" || value === "dark" ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function markUnsaved(theme: Theme | null) {
+  try {
+    if (theme) window.localStorage.setItem(UNSAVED_KEY, theme);
+    else window.localStorage.removeItem(UNSAVED_KEY);
+  } catch {
+    // Without storage a save cut off by a reload is lost, as it would be anyway.
+  }
+}
+
+/** Saves `theme` as the user's preference; the unsaved mark goes once the server has it. */
+function saveTheme(theme: Theme) {
+  markUnsaved(theme);
+  void api
+    .patch("/user/preferences", { theme_preference: theme })
+    .then(() => {
+      if (unsavedTheme() === theme) markUnsaved(null);
+    })
+    .catch(() => undefined);
+}
+
+/**
+ * The theme follows the user's server-side `theme_preference`, cached locally for the login page.
+ * A choice whose save a reload cut off wins over the server's older value and is saved again.
+ */
 export function ThemeProvider({ children }: { children: ReactNode }) {
   const { status } = useAuth();
   const [theme, setTheme] = useState<Theme>(storedTheme);
@@ -41,12 +75,22 @@ export function ThemeProvider({ children }: { children: ReactNode }) {
   useEffect(() => applyTheme(theme), [theme]);
 
   useEffect(() => {
+    // A signed-out browser's unsaved choice must not become the next user's preference.
+    if (status === "anonymous") markUnsaved(null);
     if (status !== "authenticated") return;
+    const unsaved = unsavedTheme();
+    if (unsaved) {
+      setTheme(unsaved);
+      saveTheme(unsaved);
+      return;
+    }
     let cancelled = false;
     api
       .get<UserPreferences>("/user/preferences")
       .then((prefs) => {
-        if (!cancelled && (prefs.theme_preference === "light" || prefs.theme_preference === "dark")) setTheme(prefs.theme_preference);
+        const saved = prefs.theme_preference;
+        // A toggle while this was in flight is newer than the answer.
+        if (!cancelled && !unsavedTheme() && (saved === "light" || saved === "dark")) setTheme(saved);
       })
       .catch(() => undefined);
     return () => {
@@ -57,7 +101,7 @@ export function ThemeProvider({ children }: { children: ReactNode }) {
   const toggleTheme = useCallback(() => {
     const next: Theme = theme === "dark" ? "light" : "dark";
     setTheme(next);
-    if (status === "authenticated") void api.patch("/user/preferences", { theme_preference: next }).catch(() => undefined);
+    if (status === "authenticated") saveTheme(next);
   }, [theme, status]);
 
   const value = useMemo(() => ({ theme, toggleTheme }), [theme, toggleTheme]);

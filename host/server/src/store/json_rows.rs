@@ -9,6 +9,9 @@
 use serde::de::{Deserialize, DeserializeOwned, Deserializer, Visitor};
 
 use super::{Pool, Store};
+use crate::cpu_bound::CpuBound;
+
+static DECODING: CpuBound = CpuBound::new("rows-decode");
 
 /// A read whose rows come back as one JSON value. Each row decodes into a type whose fields are
 /// the selected columns in order (serde decodes a struct from an array positionally).
@@ -39,11 +42,27 @@ impl JsonRows<'_> {
     }
 
     /// Runs the read with `binds` as `$1`, `$2`, ...
-    pub async fn fetch<T: DeserializeOwned>(
+    pub async fn fetch<T: DeserializeOwned + Send + 'static>(
         &self,
         store: &Store,
         binds: &[&str],
     ) -> Result<Vec<T>, sqlx::Error> {
+        self.fetch_then(store, binds, |rows| rows).await
+    }
+
+    /// [`fetch`](Self::fetch), then `shape` the rows (into maps, say) on the same worker thread:
+    /// decoding thousands of rows and building from them is milliseconds of CPU that would
+    /// otherwise hold up an async worker and every check-in queued behind it.
+    pub async fn fetch_then<T, R>(
+        &self,
+        store: &Store,
+        binds: &[&str],
+        shape: impl FnOnce(Vec<T>) -> R + Send + 'static,
+    ) -> Result<R, sqlx::Error>
+    where
+        T: DeserializeOwned + Send + 'static,
+        R: Send + 'static,
+    {
         let sql = self.sql(&store.pool);
         let text: String = crate::with_db!(store, |db| {
             let mut query = sqlx::query_scalar::<_, String>(&sql);
@@ -52,7 +71,10 @@ impl JsonRows<'_> {
             }
             query.fetch_one(db).await
         })?;
-        serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+        DECODING
+            .run(move || serde_json::from_str(&text).map(shape))
+            .await
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))
     }
 }
 

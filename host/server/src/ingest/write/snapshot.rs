@@ -149,13 +149,22 @@ pub async fn read(
         if let Some(packages) = packages {
             // The host's rows with their catalogue rows in one read; then the catalogue rows of
             // names the host does not have yet (none in most reports).
-            let rows: Vec<StoredPackageWithCatalogue> =
-                HOST_PACKAGES.fetch(store, &[host_id]).await?;
-            for row in rows {
-                let (stored, catalogue) = row.split();
-                snapshot.catalogue.insert(catalogue.name.clone(), catalogue);
-                snapshot.host_packages.push(stored);
-            }
+            (snapshot.catalogue, snapshot.host_packages) = HOST_PACKAGES
+                .fetch_then(
+                    store,
+                    &[host_id],
+                    |rows: Vec<StoredPackageWithCatalogue>| {
+                        let mut catalogue = HashMap::with_capacity(rows.len());
+                        let mut host_packages = Vec::with_capacity(rows.len());
+                        for row in rows {
+                            let (stored, row) = row.split();
+                            catalogue.insert(row.name.clone(), row);
+                            host_packages.push(stored);
+                        }
+                        (catalogue, host_packages)
+                    },
+                )
+                .await?;
             let mut unseen: Vec<&str> = packages
                 .iter()
                 .map(|p| p.name.as_str())
