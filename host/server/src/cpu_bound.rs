@@ -1,11 +1,9 @@
-//! CPU-heavy work (password hashing, decoding large agent reports) runs on threads of its own,
-//! one per CPU for each kind of work, at a lower scheduling priority than the rest of the server.
+//! CPU-heavy work (password hashing, decoding large agent reports and large JSON row sets) runs on
+//! threads of its own, one per CPU for each kind of work, so the async workers stay free for the
+//! cheap requests and a burst cannot take more memory than one job per CPU at a time.
 //!
-//! One job per CPU bounds the memory a burst can take. The lower priority (nice +10) is what keeps
-//! cheap requests fast under load: when an async worker wakes to answer a check-in while both
-//! CPUs are decoding reports, the kernel hands it a CPU at once instead of after the decoder's
-//! time slice. On the tokio blocking pool, at the same priority, a check-in waited up to a slice
-//! (milliseconds) behind a decode.
+//! Running them at a lower priority (nice +10) was tried: check-in latency on SQLite did not
+//! change, and on PostgreSQL the decoders then lost the CPU to the database's own processes.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc::{self, Sender};
@@ -13,9 +11,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 
 use tokio::sync::oneshot;
-
-/// How much lower than the server's own the workers' priority is (`nice` steps).
-const NICENESS: i32 = 10;
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -63,7 +58,6 @@ impl CpuBound {
                 thread::Builder::new()
                     .name(format!("{}-{i}", self.name))
                     .spawn(move || {
-                        lower_priority();
                         loop {
                             // The lock is held only while waiting for the next job.
                             let next = jobs.lock().expect("the job queue").recv();
@@ -77,22 +71,6 @@ impl CpuBound {
             }
             queue
         })
-    }
-}
-
-/// Lowers the calling thread's priority (on Linux the nice value belongs to the thread). Failing
-/// only costs latency elsewhere, so it is logged.
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: getpriority/setpriority only read and set the calling thread's nice value.
-    unsafe {
-        let current = libc::getpriority(libc::PRIO_PROCESS, 0);
-        if libc::setpriority(libc::PRIO_PROCESS, 0, current + NICENESS) != 0 {
-            tracing::warn!(
-                error = %std::io::Error::last_os_error(),
-                "could not lower a CPU worker thread's priority"
-            );
-        }
     }
 }
 
@@ -122,17 +100,13 @@ mod tests {
         assert_eq!(peak.load(Ordering::SeqCst), cpus);
     }
 
-    #[cfg(target_os = "linux")]
     #[tokio::test]
-    async fn jobs_run_at_a_lower_priority_than_the_caller() {
-        static WORK: CpuBound = CpuBound::new("test-nice");
-        let nice = || unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
-        let caller = nice();
-        let (worker, name) = WORK
-            .run(move || (nice(), thread::current().name().map(str::to_string)))
+    async fn jobs_run_on_the_kinds_named_threads() {
+        static WORK: CpuBound = CpuBound::new("test-named");
+        let name = WORK
+            .run(|| thread::current().name().map(str::to_string))
             .await;
-        assert_eq!(worker, (caller + NICENESS).min(19));
-        assert!(name.is_some_and(|n| n.starts_with("test-nice-")));
+        assert!(name.is_some_and(|n| n.starts_with("test-named-")));
     }
 
     #[tokio::test]

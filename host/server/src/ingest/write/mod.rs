@@ -64,23 +64,6 @@ fn values(rows: usize, width: usize) -> String {
         .join(", ")
 }
 
-/// One statement updating `rows` rows of `table` by id from a VALUES list whose columns are
-/// `columns` (the first is `id`), as `changed`: a round trip per report instead of one per row.
-fn update_from_values(
-    table: &str,
-    columns: &str,
-    set: &str,
-    condition: &str,
-    rows: usize,
-) -> String {
-    let width = columns.split(',').count();
-    format!(
-        "WITH changed ({columns}) AS (VALUES {}) UPDATE {table} SET {set} FROM changed \
-         WHERE {table}.id = changed.id AND {condition}",
-        values(rows, width)
-    )
-}
-
 fn placeholders(count: usize) -> String {
     (1..=count)
         .map(|i| format!("${i}"))
@@ -307,67 +290,37 @@ async fn apply(
                         ids.insert(name, id);
                     }
                 }
-                for chunk in catalogue.updates.chunks(rows_per_statement(store, 6)) {
-                    // The rows are locked in name order before one statement updates them all;
-                    // the update's own join order is the planner's choice.
-                    if let crate::store::Pool::Postgres(_) = store.pool {
-                        let sql = format!(
-                            "SELECT 1 FROM packages WHERE id IN ({}) ORDER BY name FOR UPDATE",
-                            placeholders(chunk.len())
-                        );
-                        let mut lock = sqlx::query(&sql);
-                        for update in chunk {
-                            lock = lock.bind(&update.id);
-                        }
-                        lock.execute(&mut *tx).await?;
-                    }
-                    let sql = update_from_values(
-                        "packages",
-                        "id, description, category, latest_version, updated_at, read_latest_version",
-                        "description = changed.description, category = changed.category, \
-                         latest_version = changed.latest_version, updated_at = changed.updated_at",
-                        // Another host's report may have moved the version since the snapshot.
-                        "packages.latest_version IS NOT DISTINCT FROM changed.read_latest_version",
-                        chunk.len(),
-                    );
-                    let mut query = sqlx::query(&sql);
-                    for update in chunk {
-                        query = query
-                            .bind(&update.id)
-                            .bind(&update.description)
-                            .bind(&update.category)
-                            .bind(&update.latest_version)
-                            .bind(ts)
-                            .bind(&update.read_latest_version);
-                    }
-                    query.execute(&mut *tx).await?;
+                for update in &catalogue.updates {
+                    sqlx::query(
+                        "UPDATE packages SET description = $2, category = $3, latest_version = $4, updated_at = $5 \
+                         WHERE id = $1 AND latest_version IS NOT DISTINCT FROM $6",
+                    )
+                    .bind(&update.id)
+                    .bind(&update.description)
+                    .bind(&update.category)
+                    .bind(&update.latest_version)
+                    .bind(ts)
+                    .bind(&update.read_latest_version)
+                    .execute(&mut *tx)
+                    .await?;
                 }
 
                 // 3. This host's rows: update changed, delete gone, insert new.
                 let rows = diff::host_packages(&plan.packages, &ids, &snapshot.host_packages);
-                for chunk in rows.updates.chunks(rows_per_statement(store, 7)) {
-                    let sql = update_from_values(
-                        "host_packages",
-                        "id, current_version, available_version, needs_update, is_security_update, \
-                         source_repository, last_checked",
-                        "current_version = changed.current_version, available_version = changed.available_version, \
-                         needs_update = changed.needs_update, is_security_update = changed.is_security_update, \
-                         source_repository = changed.source_repository, last_checked = changed.last_checked",
-                        "TRUE",
-                        chunk.len(),
-                    );
-                    let mut query = sqlx::query(&sql);
-                    for (id, p) in chunk {
-                        query = query
-                            .bind(id)
-                            .bind(&p.current_version)
-                            .bind(&p.available_version)
-                            .bind(p.needs_update)
-                            .bind(p.is_security_update)
-                            .bind(&p.source_repository)
-                            .bind(ts);
-                    }
-                    query.execute(&mut *tx).await?;
+                for (id, p) in &rows.updates {
+                    sqlx::query(
+                        "UPDATE host_packages SET current_version = $2, available_version = $3, needs_update = $4, \
+                         is_security_update = $5, source_repository = $6, last_checked = $7 WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(&p.current_version)
+                    .bind(&p.available_version)
+                    .bind(p.needs_update)
+                    .bind(p.is_security_update)
+                    .bind(&p.source_repository)
+                    .bind(ts)
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 for chunk in rows.deletes.chunks(rows_per_statement(store, 1)) {
                     let sql = format!("DELETE FROM host_packages WHERE id IN ({})", placeholders(chunk.len()));
