@@ -43,7 +43,7 @@ pub struct LoginRequest {
 }
 
 /// Password hashing is deliberately expensive (19 MiB and tens of milliseconds each).
-static HASHING: CpuBound = CpuBound::new("password-hash");
+static HASHING: CpuBound = CpuBound::new();
 
 /// Verifies a password off the async workers. A missing hash is checked against a dummy one,
 /// so the time taken does not reveal whether the account exists.

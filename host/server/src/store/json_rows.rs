@@ -11,7 +11,7 @@ use serde::de::{Deserialize, DeserializeOwned, Deserializer, Visitor};
 use super::{Pool, Store};
 use crate::cpu_bound::CpuBound;
 
-static DECODING: CpuBound = CpuBound::new("rows-decode");
+static DECODING: CpuBound = CpuBound::new();
 
 /// A read whose rows come back as one JSON value. Each row decodes into a type whose fields are
 /// the selected columns in order (serde decodes a struct from an array positionally).
@@ -50,7 +50,7 @@ impl JsonRows<'_> {
         self.fetch_then(store, binds, |rows| rows).await
     }
 
-    /// [`fetch`](Self::fetch), then `shape` the rows (into maps, say) on the same worker thread:
+    /// [`fetch`](Self::fetch), then `shape` the rows (into maps, say) on the same CPU-bound thread:
     /// decoding thousands of rows and building from them is milliseconds of CPU that would
     /// otherwise hold up an async worker and every check-in queued behind it.
     pub async fn fetch_then<T, R>(
