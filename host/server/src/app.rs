@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::crypto::Keys;
 use crate::ephemeral::Ephemeral;
 use crate::http::{self, Route};
+use crate::ingest::agent_cache::AgentCache;
 use crate::ingest::check_ins::CheckIns;
 use crate::ingest::counters::IngestCounters;
 use crate::plugins::PluginRegistry;
@@ -38,6 +39,8 @@ pub struct AppInner {
     pub ingest: IngestCounters,
     /// Check-ins of active hosts waiting for their batch write.
     pub check_ins: Arc<CheckIns>,
+    /// Active hosts' agent credentials, for check-ins.
+    pub agent_hosts: Arc<AgentCache>,
     pub started: Instant,
 }
 
@@ -86,10 +89,20 @@ impl AppState {
         crate::rbac::seed_built_in_roles(&store).await?;
         crate::settings::seed(&store, &config).await?;
         let settings = SettingsCache::new(store.clone(), &config);
+        let agent_hosts = Arc::new(AgentCache::default());
         let agents = match (&ephemeral, config.redis_connection_url()) {
             (Ephemeral::Redis { conn, prefix }, Some(url)) => {
                 let agents = Arc::new(Agents::shared(conn.clone(), prefix));
                 Agents::spawn_tasks(agents.clone(), &url);
+                match redis::Client::open(url.as_str()) {
+                    Ok(client) => AgentCache::share_through_redis(
+                        agent_hosts.clone(),
+                        conn.clone(),
+                        client,
+                        prefix,
+                    ),
+                    Err(err) => return Err(crate::ephemeral::EphemeralError::from(err).into()),
+                }
                 agents
             }
             _ => Arc::new(Agents::local()),
@@ -109,6 +122,7 @@ impl AppState {
             plugins,
             ingest: IngestCounters::default(),
             check_ins,
+            agent_hosts,
             started: Instant::now(),
         })))
     }

@@ -118,7 +118,7 @@ pub fn needs_rehash(stored: &str) -> bool {
     is_bcrypt(stored)
 }
 
-fn is_bcrypt(stored: &str) -> bool {
+pub fn is_bcrypt(stored: &str) -> bool {
     ["$2a$", "$2b$", "$2y$"]
         .iter()
         .any(|p| stored.starts_with(p))

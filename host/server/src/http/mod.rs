@@ -11,6 +11,7 @@ pub mod rate_limit;
 pub mod route;
 
 use axum::extract::{Request, State};
+use axum::http::Method;
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -30,6 +31,13 @@ pub fn build_api_router(state: &AppState, routes: Vec<Route>) -> Router<AppState
     let mut router = Router::new();
     for route in routes {
         let mut handler = route.handler;
+        let agent_route = matches!(route.access, Access::Agent | Access::AgentCheckIn);
+        if !agent_route && !is_read(&route.method) {
+            handler = handler.layer(from_fn_with_state(
+                state.clone(),
+                forget_cached_agent_credentials,
+            ));
+        }
         if route.access != Access::Public {
             handler = handler.layer(from_fn_with_state((state.clone(), route.access), guard));
         }
@@ -46,6 +54,10 @@ pub fn build_api_router(state: &AppState, routes: Vec<Route>) -> Router<AppState
         .layer(from_fn_with_state(state.clone(), forget_cached_reads))
 }
 
+fn is_read(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
 /// A successful change made through the API makes integrations' cached fleet answers stale.
 /// Agent check-ins, the most frequent requests, only move check-in times: those show when the
 /// cache expires.
@@ -54,14 +66,25 @@ async fn forget_cached_reads(
     request: Request,
     next: Next,
 ) -> Response {
-    use axum::http::Method;
-    let changes = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) && !request.uri().path().ends_with("/hosts/ping");
+    let changes = !is_read(request.method()) && !request.uri().path().ends_with("/hosts/ping");
     let response = next.run(request).await;
     if changes && response.status().is_success() {
         state.store.reads.invalidate();
+    }
+    response
+}
+
+/// A successful change through any route but the agents' own may rename, re-key or delete hosts:
+/// check-ins stop trusting the credentials cached on every replica. Agents' reports forget only
+/// their own host (see `ingest::report`).
+async fn forget_cached_agent_credentials(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    if response.status().is_success() {
+        state.agent_hosts.forget_all();
     }
     response
 }
@@ -100,6 +123,15 @@ async fn guard(
         return match crate::enrollment::auth::authenticate(&state, request.headers(), ip).await {
             Ok(token) => {
                 request.extensions_mut().insert(token);
+                next.run(request).await
+            }
+            Err(err) => err.into_response(),
+        };
+    }
+    if access == Access::AgentCheckIn {
+        return match agent_auth::authenticate_check_in(&state, request.headers()).await {
+            Ok(host) => {
+                request.extensions_mut().insert::<AgentHost>(host);
                 next.run(request).await
             }
             Err(err) => err.into_response(),

@@ -20,7 +20,7 @@ pub fn document() -> Value {
         let security = match route.access {
             Access::Public => json!([]),
             // Both headers together: one security requirement naming the pair.
-            Access::Agent => json!([{"agentApiId": [], "agentApiKey": []}]),
+            Access::Agent | Access::AgentCheckIn => json!([{"agentApiId": [], "agentApiKey": []}]),
             Access::ApiCredential(..) => json!([{"basicAuth": []}]),
             Access::EnrollmentToken => {
                 json!([{"enrollmentKey": [], "enrollmentSecret": []}])
@@ -31,7 +31,7 @@ pub fn document() -> Value {
             Access::Public => "public".to_string(),
             Access::User => "any signed-in user".to_string(),
             Access::Permission(p) => p.as_str().to_string(),
-            Access::Agent => "agent credentials".to_string(),
+            Access::Agent | Access::AgentCheckIn => "agent credentials".to_string(),
             Access::ApiCredential(kind, _) => format!("{} credential", kind.as_str()),
             Access::EnrollmentToken => "enrollment credential".to_string(),
         };

@@ -22,6 +22,9 @@ pub enum Access {
     Permission(Permission),
     /// A monitored host's agent, by its `X-API-ID` / `X-API-KEY` credentials.
     Agent,
+    /// An agent's check-in: [`Access::Agent`], checked against the credentials of active hosts
+    /// kept in memory (`ingest::agent_cache`).
+    AgentCheckIn,
     /// An integration credential of this type over HTTP Basic (`token_key:token_secret`),
     /// holding this scope when the type carries scopes (`api`).
     ApiCredential(CredentialType, Option<Scope>),
@@ -85,7 +88,7 @@ impl Route {
         // have their own; integration credentials count in the auth limiter, as upstream's do.
         let bucket = match access {
             Access::Public => Bucket::None,
-            Access::Agent => Bucket::Agent,
+            Access::Agent | Access::AgentCheckIn => Bucket::Agent,
             Access::ApiCredential(..) | Access::EnrollmentToken => Bucket::Auth,
             _ => Bucket::General,
         };

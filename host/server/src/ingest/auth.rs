@@ -34,7 +34,37 @@ pub struct AgentHost {
     pub docker_hash: Option<String>,
     pub compliance_hash: Option<String>,
     #[sqlx(default)]
-    api_key_hash: String,
+    pub(super) api_key_hash: String,
+    /// Answered from the [check-in cache](super::agent_cache) rather than read just now.
+    #[sqlx(skip)]
+    pub cached: bool,
+}
+
+impl AgentHost {
+    #[cfg(test)]
+    pub fn for_tests(api_id: &str, status: &str, api_key_hash: &str) -> AgentHost {
+        AgentHost {
+            id: format!("host-{api_id}"),
+            api_id: api_id.into(),
+            friendly_name: api_id.into(),
+            hostname: None,
+            status: status.into(),
+            last_update: chrono::Utc::now(),
+            auto_update: false,
+            docker_enabled: false,
+            compliance_enabled: false,
+            expected_platform: None,
+            os_type: "linux".into(),
+            packages_hash: None,
+            repos_hash: None,
+            interfaces_hash: None,
+            hostname_hash: None,
+            docker_hash: None,
+            compliance_hash: None,
+            api_key_hash: api_key_hash.into(),
+            cached: false,
+        }
+    }
 }
 
 const AGENT_HOST_COLUMNS: &str = "id, api_id, friendly_name, hostname, status, last_update, auto_update, \
@@ -64,16 +94,20 @@ pub async fn find_by_api_id(store: &Store, api_id: &str) -> Result<Option<AgentH
         .await)
 }
 
+fn credentials(headers: &HeaderMap) -> Option<(&str, &str)> {
+    Some((
+        header(headers, patchmon_proto::API_ID_HEADER)?,
+        header(headers, patchmon_proto::API_KEY_HEADER)?,
+    ))
+}
+
 /// Checks the credentials in `headers`. `Ok(Err(_))` is a refusal the caller words; `Err` is a
 /// database failure.
 pub async fn verify(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<std::result::Result<AgentHost, CredentialFailure>> {
-    let (Some(api_id), Some(api_key)) = (
-        header(headers, patchmon_proto::API_ID_HEADER),
-        header(headers, patchmon_proto::API_KEY_HEADER),
-    ) else {
+    let Some((api_id, api_key)) = credentials(headers) else {
         return Ok(Err(CredentialFailure::Missing));
     };
     let Some(host) = find_by_api_id(&state.store, api_id)
@@ -112,6 +146,23 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Agent
         Err(CredentialFailure::Missing) => Err(Error::unauthorized("API credentials required")),
         Err(CredentialFailure::Invalid) => Err(Error::unauthorized("Invalid API credentials")),
     }
+}
+
+/// [`authenticate`] for check-ins: an active host's credentials are checked against the
+/// [cache](super::agent_cache) when it holds them, else read and kept there.
+pub async fn authenticate_check_in(state: &AppState, headers: &HeaderMap) -> Result<AgentHost> {
+    let cache = &state.agent_hosts;
+    if let Some((api_id, api_key)) = credentials(headers) {
+        if let Some(host) = cache.get(api_id) {
+            if state.keys.verify_credential(api_key, &host.api_key_hash) {
+                return Ok(host);
+            }
+        }
+    }
+    let ticket = cache.ticket();
+    let host = authenticate(state, headers).await?;
+    cache.keep(&host, ticket);
+    Ok(host)
 }
 
 /// Handlers take `AgentHost` as an argument; the route guard has already put it there.

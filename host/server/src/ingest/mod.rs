@@ -5,6 +5,7 @@
 //! in one transaction, [`ping`] decides which sections the server needs again.
 
 pub mod agent_binary;
+pub mod agent_cache;
 pub mod auth;
 pub mod check_ins;
 pub mod counters;
@@ -31,7 +32,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         post(
             "/hosts/ping",
-            Access::Agent,
+            Access::AgentCheckIn,
             "Agent check-in: metrics, and which sections the server needs (hash gate)",
             ping::ping,
         )

@@ -2,6 +2,7 @@
 
 use axum::body::Body;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::Json;
 use patchmon_proto::ping::{IntegrationFlags, PingRequest, PingResponse};
 use patchmon_proto::Section;
@@ -44,7 +45,8 @@ pub fn stale_sections(host: &AgentHost, request: &PingRequest) -> (Vec<Section>,
 
 pub async fn ping(
     State(state): State<AppState>,
-    host: AgentHost,
+    mut host: AgentHost,
+    headers: HeaderMap,
     body: Body,
 ) -> Result<Json<PingResponse>> {
     state.ingest.ping();
@@ -57,10 +59,18 @@ pub async fn ping(
                 .map_err(|_| Error::bad_request("Invalid request body"))?,
         )
     };
-    let (stale, unchanged) = match &request {
-        Some(request) => stale_sections(&host, request),
+    let verdict = |host: &AgentHost| match &request {
+        Some(request) => stale_sections(host, request),
         None => (Vec::new(), Vec::new()),
     };
+    let (mut stale, mut unchanged) = verdict(&host);
+    if host.cached && !stale.is_empty() {
+        // A report stored on another replica moves hashes this replica's cache has not seen:
+        // ask for sections again only if the host row agrees.
+        state.agent_hosts.forget(&host.api_id);
+        host = super::auth::authenticate_check_in(&state, &headers).await?;
+        (stale, unchanged) = verdict(&host);
+    }
     let names = |sections: &[Section]| {
         sections
             .iter()

@@ -7,12 +7,13 @@ use patchmon_proto::report::{Package, Repository};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+#[derive(Clone)]
 pub struct Agent {
     pub host_id: String,
     pub api_id: String,
     pub api_key: String,
-    base: String,
-    http: reqwest::Client,
+    pub base: String,
+    pub http: reqwest::Client,
 }
 
 impl Agent {
@@ -72,7 +73,7 @@ impl Agent {
     }
 }
 
-fn pkg(name: &str, version: &str, available: Option<&str>, security: bool) -> Package {
+pub fn pkg(name: &str, version: &str, available: Option<&str>, security: bool) -> Package {
     Package {
         name: name.into(),
         current_version: version.into(),
@@ -83,7 +84,7 @@ fn pkg(name: &str, version: &str, available: Option<&str>, security: bool) -> Pa
     }
 }
 
-fn repo(url: &str, dist: &str) -> Repository {
+pub fn repo(url: &str, dist: &str) -> Repository {
     Repository {
         name: format!("{url} {dist}"),
         url: url.into(),
@@ -96,7 +97,7 @@ fn repo(url: &str, dist: &str) -> Repository {
 }
 
 /// A full report with hashes for every section, as the agent sends it.
-fn full_report(hostname: &str, packages: &[Package], repos: &[Repository]) -> Value {
+pub fn full_report(hostname: &str, packages: &[Package], repos: &[Repository]) -> Value {
     json!({
         "packages": packages,
         "repositories": repos,
@@ -115,7 +116,7 @@ fn full_report(hostname: &str, packages: &[Package], repos: &[Repository]) -> Va
     })
 }
 
-fn ping_body(hostname: &str, packages: &[Package], repos: &[Repository]) -> Value {
+pub fn ping_body(hostname: &str, packages: &[Package], repos: &[Repository]) -> Value {
     json!({
         "hashes": {
             "packagesHash": hash::packages_hash(packages),

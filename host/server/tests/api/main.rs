@@ -6,6 +6,7 @@ mod common;
 
 mod agent_hub;
 mod auth;
+mod check_in_cache;
 mod check_ins;
 mod collectors;
 mod credentials;

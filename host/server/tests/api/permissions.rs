@@ -74,7 +74,7 @@ backend_tests! {
             let path = format!("/api/v1{}", concrete(route.path));
             let (status, body) = server.browser().send(route.method.clone(), &path, Some(json!({}))).await;
             let expected = match route.access {
-                Access::Agent => "API credentials required",
+                Access::Agent | Access::AgentCheckIn => "API credentials required",
                 Access::ApiCredential(..) => "Missing or invalid authorization header",
                 Access::EnrollmentToken => "Auto-enrollment credentials required",
                 _ => "Unauthorized",
@@ -111,7 +111,7 @@ backend_tests! {
                 assert_eq!(status, StatusCode::BAD_REQUEST, "enrollment credential on {path}: {body}");
                 checked += 1;
             }
-            if route.access == Access::Agent {
+            if matches!(route.access, Access::Agent | Access::AgentCheckIn) {
                 let response = agent_headers(server.browser().request(route.method.clone(), &path, None)).send().await.unwrap();
                 assert_ne!(response.status(), StatusCode::UNAUTHORIZED, "agent on {} {path}", route.method);
                 checked += 1;
