@@ -2,6 +2,7 @@
 //! from the decoded payload to a write plan. Nothing is written unless this succeeds.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use patchmon_proto::hash;
 use patchmon_proto::report::{NetworkInterface, Package, ReportPayload};
@@ -17,7 +18,8 @@ pub struct ReportPlan {
     /// True for a sections-less (full) report.
     pub full: bool,
     /// Packages de-duplicated by name (last wins), sorted by name: the lock order of the write.
-    pub packages: Vec<Package>,
+    /// Shared, so the write can compare them with the stored rows on a CPU thread.
+    pub packages: Arc<[Package]>,
     pub interfaces: Option<Vec<NetworkInterface>>,
     /// Server-computed hashes of the sections written.
     pub hashes: BTreeMap<Section, String>,
@@ -120,7 +122,7 @@ pub fn validate(
     Ok(ReportPlan {
         sections,
         full,
-        packages,
+        packages: packages.into(),
         interfaces,
         hashes,
     })

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use patchmon_proto::report::{Package, Repository};
 
-use super::snapshot::{RepositoryRow, Snapshot, StoredPackage};
+use super::snapshot::{CatalogueRow, RepositoryRow, Snapshot, StoredPackage};
 
 /// A shared `packages` row whose description, category or newest known version moves.
 #[derive(Debug, PartialEq, Eq)]
@@ -23,8 +23,9 @@ pub struct CatalogueUpdate {
 
 /// Changes to the shared package catalogue, each list in name order (the lock order).
 #[derive(Debug, Default)]
-pub struct CatalogueDiff<'p> {
-    pub missing: Vec<&'p Package>,
+pub struct CatalogueDiff {
+    /// Indices of the report's packages the catalogue lacks.
+    pub missing: Vec<usize>,
     pub updates: Vec<CatalogueUpdate>,
 }
 
@@ -39,29 +40,30 @@ pub fn offered_version(p: &Package) -> Option<&str> {
 
 /// Packages the catalogue lacks, and rows to update. The newest version only ever moves up, so
 /// hosts on different releases of a distribution do not flip it back and forth on every report.
-pub fn catalogue<'p>(packages: &'p [Package], snapshot: &Snapshot) -> CatalogueDiff<'p> {
+pub fn catalogue(packages: &[Package], snapshot: &Snapshot) -> CatalogueDiff {
     let mut diff = CatalogueDiff::default();
-    for p in packages {
+    for (index, p) in packages.iter().enumerate() {
         let Some(row) = snapshot.catalogue.get(&p.name) else {
-            diff.missing.push(p);
+            diff.missing.push(index);
             continue;
         };
-        let description = p.description.clone().or_else(|| row.description.clone());
-        let category = p.category.clone().or_else(|| row.category.clone());
+        // Compared before anything is copied: most packages leave their row as it is.
+        let description = p.description.as_ref().or(row.description.as_ref());
+        let category = p.category.as_ref().or(row.category.as_ref());
         let latest_version = match (offered_version(p), row.latest_version.as_deref()) {
-            (Some(offered), Some(known)) if newer(offered, known) => Some(offered.to_string()),
-            (Some(offered), None) => Some(offered.to_string()),
-            _ => row.latest_version.clone(),
+            (Some(offered), Some(known)) if newer(offered, known) => Some(offered),
+            (Some(offered), None) => Some(offered),
+            (_, known) => known,
         };
-        if description != row.description
-            || category != row.category
-            || latest_version != row.latest_version
+        if description != row.description.as_ref()
+            || category != row.category.as_ref()
+            || latest_version != row.latest_version.as_deref()
         {
             diff.updates.push(CatalogueUpdate {
                 id: row.id.clone(),
-                description,
-                category,
-                latest_version,
+                description: description.cloned(),
+                category: category.cloned(),
+                latest_version: latest_version.map(str::to_string),
                 read_latest_version: row.latest_version.clone(),
             });
         }
@@ -69,33 +71,35 @@ pub fn catalogue<'p>(packages: &'p [Package], snapshot: &Snapshot) -> CatalogueD
     diff
 }
 
-/// Changes to one host's `host_packages` rows.
+/// Changes to one host's `host_packages` rows; packages by their index in the report.
 #[derive(Debug, Default)]
-pub struct HostPackageDiff<'p> {
-    /// (row id, what the row becomes)
-    pub updates: Vec<(String, &'p Package)>,
-    /// (package, catalogue id)
-    pub inserts: Vec<(&'p Package, String)>,
+pub struct HostPackageDiff {
+    /// (row id, package)
+    pub updates: Vec<(String, usize)>,
+    /// (package, catalogue id): `None` for a name the catalogue lacks, whose row the write
+    /// inserts first.
+    pub inserts: Vec<(usize, Option<String>)>,
     pub deletes: Vec<String>,
 }
 
-/// How the host's rows converge to `packages`, given each name's catalogue id.
-pub fn host_packages<'p>(
-    packages: &'p [Package],
-    ids: &HashMap<String, String>,
+/// How the host's rows converge to `packages`, given the catalogue rows by name.
+pub fn host_packages(
+    packages: &[Package],
+    catalogue: &HashMap<String, CatalogueRow>,
     stored: &[StoredPackage],
-) -> HostPackageDiff<'p> {
+) -> HostPackageDiff {
     let mut by_package: HashMap<&str, &StoredPackage> =
         stored.iter().map(|s| (s.package_id.as_str(), s)).collect();
     let mut diff = HostPackageDiff::default();
-    for p in packages {
-        let Some(package_id) = ids.get(&p.name) else {
+    for (index, p) in packages.iter().enumerate() {
+        let Some(row) = catalogue.get(&p.name) else {
+            diff.inserts.push((index, None));
             continue;
         };
-        match by_package.remove(package_id.as_str()) {
-            Some(row) if row.matches(p) => {}
-            Some(row) => diff.updates.push((row.id.clone(), p)),
-            None => diff.inserts.push((p, package_id.clone())),
+        match by_package.remove(row.id.as_str()) {
+            Some(stored) if stored.matches(p) => {}
+            Some(stored) => diff.updates.push((stored.id.clone(), index)),
+            None => diff.inserts.push((index, Some(row.id.clone()))),
         }
     }
     diff.deletes = by_package.into_values().map(|s| s.id.clone()).collect();
@@ -240,7 +244,6 @@ fn strip_zeros(digits: &[u8]) -> &[u8] {
 
 #[cfg(test)]
 mod tests {
-    use super::super::snapshot::CatalogueRow;
     use super::*;
 
     #[test]
@@ -300,13 +303,7 @@ mod tests {
             package("vim", "9.0", None),
         ];
         let diff = catalogue(&packages, &snapshot);
-        assert_eq!(
-            diff.missing
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>(),
-            ["nano"]
-        );
+        assert_eq!(diff.missing, [2], "nano");
         let moved: Vec<(&str, Option<&str>, Option<&str>)> = diff
             .updates
             .iter()
@@ -334,9 +331,16 @@ mod tests {
             package("a", "1", None),
             package("b", "2", Some("3")),
             package("c", "1", None),
+            package("new", "1", None),
         ];
-        let ids: HashMap<String, String> = [("a", "pa"), ("b", "pb"), ("c", "pc")]
-            .map(|(n, i)| (n.to_string(), i.to_string()))
+        let catalogue: HashMap<String, CatalogueRow> = [("a", "pa"), ("b", "pb"), ("c", "pc")]
+            .map(|(name, id)| {
+                let row = CatalogueRow {
+                    id: id.into(),
+                    ..catalogue_row(name, None)
+                };
+                (name.to_string(), row)
+            })
             .into();
         let stored = |id: &str, package_id: &str, version: &str| StoredPackage {
             id: id.into(),
@@ -352,20 +356,12 @@ mod tests {
             stored("r-b", "pb", "2"),
             stored("r-gone", "pz", "1"),
         ];
-        let diff = host_packages(&packages, &ids, &rows);
+        let diff = host_packages(&packages, &catalogue, &rows);
+        assert_eq!(diff.updates, [("r-b".to_string(), 1)]);
         assert_eq!(
-            diff.updates
-                .iter()
-                .map(|(id, p)| (id.as_str(), p.name.as_str()))
-                .collect::<Vec<_>>(),
-            [("r-b", "b")]
-        );
-        assert_eq!(
-            diff.inserts
-                .iter()
-                .map(|(p, id)| (p.name.as_str(), id.as_str()))
-                .collect::<Vec<_>>(),
-            [("c", "pc")]
+            diff.inserts,
+            [(2, Some("pc".to_string())), (3, None)],
+            "a name the catalogue lacks waits for its new row's id"
         );
         assert_eq!(diff.deletes, ["r-gone"]);
     }

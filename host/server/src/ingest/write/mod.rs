@@ -11,6 +11,7 @@ mod host_row;
 mod snapshot;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use patchmon_proto::report::{Package, ReportPayload, Repository};
 use patchmon_proto::Section;
@@ -18,6 +19,7 @@ use sqlx::types::Json;
 
 use super::history::{HistoryRow, INSERT_HISTORY};
 use super::validate::{clean, ReportPlan};
+use crate::cpu_bound::CpuBound;
 use crate::store::{new_id, new_ordered_id, now, Store};
 use host_row::{HostColumns, UPDATE_HOST};
 use snapshot::Snapshot;
@@ -123,15 +125,16 @@ pub async fn write_report(
         .then(|| sorted_repos(&payload.repositories));
     let packages = plan
         .writes(Section::Packages)
-        .then_some(plan.packages.as_slice());
+        .then(|| plan.packages.clone());
     for attempt in 1..=ATTEMPTS {
         // SQLite's turn is taken before reading: it has one writer anyway, and readers racing
         // the writer for the pool's connections stalled the writer (PostgreSQL takes no turn and
         // reads without locks).
         let _turn = store.write_turn().await?;
-        let snapshot = snapshot::read(store, host_id, packages, repos.as_deref())
+        let snapshot = snapshot::read(store, host_id, packages.as_deref(), repos.as_deref())
             .await?
             .ok_or(WriteError::HostGone)?;
+        let (snapshot, changes) = compare(packages.clone(), snapshot).await;
         let report = Report {
             host_id,
             payload,
@@ -139,7 +142,7 @@ pub async fn write_report(
             repos: repos.as_deref(),
             history: &history,
         };
-        match apply(store, &report, &snapshot).await {
+        match apply(store, &report, &snapshot, changes.as_ref()).await {
             Ok(Some(totals)) => return Ok(totals),
             Ok(None) => {
                 tracing::debug!(
@@ -155,6 +158,35 @@ pub async fn write_report(
         }
     }
     Err(WriteError::Contended)
+}
+
+/// How the report's packages differ from the stored rows.
+struct PackageChanges {
+    catalogue: diff::CatalogueDiff,
+    host: diff::HostPackageDiff,
+}
+
+/// Comparing thousands of packages with the stored rows is a millisecond of CPU that would hold
+/// up the check-ins sharing the async worker.
+static COMPARING: CpuBound = CpuBound::new();
+
+/// The package changes, worked out on a CPU thread; `None` when the report writes no packages.
+async fn compare(
+    packages: Option<Arc<[Package]>>,
+    snapshot: Snapshot,
+) -> (Snapshot, Option<PackageChanges>) {
+    let Some(packages) = packages else {
+        return (snapshot, None);
+    };
+    COMPARING
+        .run(move || {
+            let changes = PackageChanges {
+                catalogue: diff::catalogue(&packages, &snapshot),
+                host: diff::host_packages(&packages, &snapshot.catalogue, &snapshot.host_packages),
+            };
+            (snapshot, Some(changes))
+        })
+        .await
 }
 
 /// What one report writes.
@@ -177,12 +209,13 @@ fn totals_of(packages: &[Package]) -> Totals {
     }
 }
 
-/// One transaction writing the differences between `snapshot` and the report. `None` (nothing
-/// written) when the snapshot is stale.
+/// One transaction writing the differences between `snapshot` and the report (`changes` when it
+/// writes packages). `None` (nothing written) when the snapshot is stale.
 async fn apply(
     store: &Store,
     report: &Report<'_>,
     snapshot: &Snapshot,
+    changes: Option<&PackageChanges>,
 ) -> Result<Option<Totals>, sqlx::Error> {
     let Report {
         host_id,
@@ -194,18 +227,12 @@ async fn apply(
     let ts = now();
     let columns = HostColumns::from(payload, plan);
     let hash = |s: Section| plan.hashes.get(&s).cloned();
-    let writes_packages = plan.writes(Section::Packages);
-    let totals = if writes_packages {
-        totals_of(&plan.packages)
-    } else {
-        snapshot.totals
+    let packages = &plan.packages;
+    let totals = match changes {
+        Some(_) => totals_of(packages),
+        None => snapshot.totals,
     };
-    let counts = |n: i64| writes_packages.then_some(n);
-    let catalogue = if writes_packages {
-        diff::catalogue(&plan.packages, snapshot)
-    } else {
-        diff::CatalogueDiff::default()
-    };
+    let counts = |n: i64| changes.is_some().then_some(n);
     let shared_repos = repos.map(|repos| diff::repositories(repos, snapshot));
     crate::in_tx!(store, |tx| {
         let result: Result<Option<Totals>, sqlx::Error> = async {
@@ -253,14 +280,9 @@ async fn apply(
                 return Ok(None);
             }
 
-            if writes_packages {
+            if let Some(PackageChanges { catalogue, host }) = changes {
                 // 2. Shared package rows: only missing names are inserted and only moved rows
                 // updated, each in name order.
-                let mut ids: HashMap<String, String> = snapshot
-                    .catalogue
-                    .values()
-                    .map(|row| (row.name.clone(), row.id.clone()))
-                    .collect();
                 for chunk in catalogue.missing.chunks(rows_per_statement(store, 7)) {
                     let sql = format!(
                         "INSERT INTO packages (id, name, description, category, latest_version, created_at, updated_at) \
@@ -268,7 +290,7 @@ async fn apply(
                         values(chunk.len(), 7)
                     );
                     let mut query = sqlx::query(&sql);
-                    for p in chunk {
+                    for p in chunk.iter().map(|i| &packages[*i]) {
                         query = query
                             .bind(new_id())
                             .bind(&p.name)
@@ -280,14 +302,16 @@ async fn apply(
                     }
                     query.execute(&mut *tx).await?;
                 }
+                // The ids of the rows just inserted, or of rows another report inserted first.
+                let mut new_ids: HashMap<String, String> = HashMap::with_capacity(catalogue.missing.len());
                 for chunk in catalogue.missing.chunks(rows_per_statement(store, 1)) {
                     let sql = format!("SELECT id, name FROM packages WHERE name IN ({})", placeholders(chunk.len()));
                     let mut select = sqlx::query_as::<_, (String, String)>(&sql);
-                    for p in chunk {
-                        select = select.bind(&p.name);
+                    for i in chunk {
+                        select = select.bind(&packages[*i].name);
                     }
                     for (id, name) in select.fetch_all(&mut *tx).await? {
-                        ids.insert(name, id);
+                        new_ids.insert(name, id);
                     }
                 }
                 for update in &catalogue.updates {
@@ -306,8 +330,7 @@ async fn apply(
                 }
 
                 // 3. This host's rows: update changed, delete gone, insert new.
-                let rows = diff::host_packages(&plan.packages, &ids, &snapshot.host_packages);
-                for (id, p) in &rows.updates {
+                for (id, p) in host.updates.iter().map(|(id, i)| (id, &packages[*i])) {
                     sqlx::query(
                         "UPDATE host_packages SET current_version = $2, available_version = $3, needs_update = $4, \
                          is_security_update = $5, source_repository = $6, last_checked = $7 WHERE id = $1",
@@ -322,7 +345,7 @@ async fn apply(
                     .execute(&mut *tx)
                     .await?;
                 }
-                for chunk in rows.deletes.chunks(rows_per_statement(store, 1)) {
+                for chunk in host.deletes.chunks(rows_per_statement(store, 1)) {
                     let sql = format!("DELETE FROM host_packages WHERE id IN ({})", placeholders(chunk.len()));
                     let mut query = sqlx::query(&sql);
                     for id in chunk {
@@ -330,7 +353,16 @@ async fn apply(
                     }
                     query.execute(&mut *tx).await?;
                 }
-                for chunk in rows.inserts.chunks(rows_per_statement(store, 15)) {
+                let inserts: Vec<(&Package, &str)> = host
+                    .inserts
+                    .iter()
+                    .filter_map(|(i, id)| {
+                        let p = &packages[*i];
+                        let id = id.as_deref().or_else(|| new_ids.get(&p.name).map(String::as_str))?;
+                        Some((p, id))
+                    })
+                    .collect();
+                for chunk in inserts.chunks(rows_per_statement(store, 15)) {
                     let sql = format!("INSERT INTO host_packages {HOST_PACKAGE_COLUMNS} VALUES {}", values(chunk.len(), 15));
                     let mut query = sqlx::query(&sql);
                     for (p, package_id) in chunk {
