@@ -94,15 +94,8 @@ impl AppState {
             (Ephemeral::Redis { conn, prefix }, Some(url)) => {
                 let agents = Arc::new(Agents::shared(conn.clone(), prefix));
                 Agents::spawn_tasks(agents.clone(), &url);
-                match redis::Client::open(url.as_str()) {
-                    Ok(client) => AgentCache::share_through_redis(
-                        agent_hosts.clone(),
-                        conn.clone(),
-                        client,
-                        prefix,
-                    ),
-                    Err(err) => return Err(crate::ephemeral::EphemeralError::from(err).into()),
-                }
+                AgentCache::share_through_redis(agent_hosts.clone(), conn.clone(), &url, prefix)
+                    .map_err(crate::ephemeral::EphemeralError::from)?;
                 agents
             }
             _ => Arc::new(Agents::local()),

@@ -75,8 +75,8 @@ async fn forget_cached_reads(
 }
 
 /// A successful change through any route but the agents' own may rename, re-key or delete hosts:
-/// check-ins stop trusting the credentials cached on every replica. Agents' reports forget only
-/// their own host (see `ingest::report`).
+/// check-ins stop trusting the credentials cached on every replica. An agent's report refreshes
+/// only its own host (see `ingest::report`).
 async fn forget_cached_agent_credentials(
     State(state): State<AppState>,
     request: Request,

@@ -3,11 +3,12 @@
 //!
 //! Only check-ins read this cache; every other agent route reads the host row. An entry is
 //! trusted until, whichever comes first:
-//! - its host's own report is stored on this replica ([`AgentCache::forget`]: the hashes moved);
+//! - its host's own report is stored on this replica (the host row is then read again: the
+//!   hashes moved);
 //! - any other change is made through the API on any replica ([`AgentCache::forget_all`]: an
 //!   administrator renamed, re-keyed or deleted hosts; with Redis the other replicas are told
 //!   over one pub/sub channel);
-//! - it is [`TTL`] old, which bounds what a lost Redis message can cost.
+//! - it is [`TTL`] old, which bounds what an announcement Redis never delivered can cost.
 //!
 //! A report stored on another replica is not announced: a check-in answered from a cached entry
 //! that would ask for sections again reads the host row first (see `ping`), so a stale hash
@@ -24,8 +25,10 @@ use tokio::sync::mpsc;
 
 use super::auth::AgentHost;
 
-/// How long an entry is trusted without a word from the API.
-pub const TTL: Duration = Duration::from_secs(60);
+/// How long an entry is trusted without a word from the API. Within one replica every change
+/// is seen at once; across replicas, an announcement is retried until Redis takes it and a
+/// replica that lost its subscription starts over, so this only bounds the unforeseen.
+pub const TTL: Duration = Duration::from_secs(600);
 /// Entries kept before all are dropped (a fleet this size refills within one check-in interval).
 const MAX_ENTRIES: usize = 200_000;
 
@@ -105,7 +108,7 @@ impl AgentCache {
     pub fn forget_all(&self) {
         self.forget_all_here();
         if let Some(peers) = &*self.peers.lock().unwrap_or_else(|e| e.into_inner()) {
-            // The sender only fails once the publishing task is gone; the TTL still applies.
+            // The sender only fails once the publishing task is gone, and it never ends.
             let _ = peers.send(());
         }
     }
@@ -119,13 +122,15 @@ impl AgentCache {
     }
 
     /// Announces this replica's `forget_all` calls to the others through Redis and applies
-    /// theirs. A Redis failure is logged; entries then age out within [`TTL`].
+    /// theirs. An announcement is retried until Redis takes it; while the subscription is down
+    /// this replica forgets everything once a second.
     pub fn share_through_redis(
         cache: Arc<AgentCache>,
         conn: ConnectionManager,
-        client: redis::Client,
+        url: &str,
         prefix: &str,
-    ) {
+    ) -> redis::RedisResult<()> {
+        let client = redis::Client::open(url)?;
         let channel = format!("{prefix}agent-credentials-changed");
         let replica = uuid::Uuid::new_v4().simple().to_string();
         let (announce, mut announced) = mpsc::unbounded_channel();
@@ -136,23 +141,28 @@ impl AgentCache {
             while announced.recv().await.is_some() {
                 // Many changes in a row need one announcement.
                 while announced.try_recv().is_ok() {}
-                let sent: redis::RedisResult<()> =
-                    redis::AsyncCommands::publish(&mut conn.clone(), &publish_to, &me).await;
-                if let Err(err) = sent {
-                    warn(&err);
+                loop {
+                    let sent: redis::RedisResult<()> =
+                        redis::AsyncCommands::publish(&mut conn.clone(), &publish_to, &me).await;
+                    match sent {
+                        Ok(()) => break,
+                        Err(err) => warn("announcing", &err),
+                    }
+                    tokio::time::sleep(Duration::from_secs(1)).await;
                 }
             }
         });
         tokio::spawn(async move {
             loop {
                 if let Err(err) = listen(&cache, &client, &channel, &replica).await {
-                    warn(&err);
+                    warn("listening", &err);
                 }
                 // Missed announcements while disconnected: start over rather than trust them.
                 cache.forget_all_here();
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         });
+        Ok(())
     }
 }
 
@@ -173,8 +183,8 @@ async fn listen(
     Ok(())
 }
 
-fn warn(err: &redis::RedisError) {
-    tracing::warn!(error = %err, "sharing agent credential changes through Redis failed; cached check-in credentials expire within a minute");
+fn warn(what: &str, err: &redis::RedisError) {
+    tracing::warn!(error = %err, "sharing agent credential changes through Redis failed ({what}); retrying in a second");
 }
 
 #[cfg(test)]

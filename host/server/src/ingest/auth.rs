@@ -165,6 +165,20 @@ pub async fn authenticate_check_in(state: &AppState, headers: &HeaderMap) -> Res
     Ok(host)
 }
 
+/// Re-reads a host whose row just changed (its report was stored) into the check-in cache, so
+/// its next check-in is answered from memory with the new hashes.
+pub async fn refresh_cached(state: &AppState, api_id: &str) {
+    let cache = &state.agent_hosts;
+    cache.forget(api_id);
+    let ticket = cache.ticket();
+    match find_by_api_id(&state.store, api_id).await {
+        Ok(Some(host)) => cache.keep(&host, ticket),
+        Ok(None) => {}
+        // Only costs the next check-in a read.
+        Err(err) => tracing::debug!(error = %err, "could not refresh a cached agent host"),
+    }
+}
+
 /// Handlers take `AgentHost` as an argument; the route guard has already put it there.
 impl<S: Send + Sync> FromRequestParts<S> for AgentHost {
     type Rejection = Error;

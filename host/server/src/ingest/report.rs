@@ -159,7 +159,7 @@ pub async fn update(
         "report stored"
     );
     state.ingest.report_stored();
-    state.agent_hosts.forget(&host.api_id);
+    super::auth::refresh_cached(&state, &host.api_id).await;
     Ok(Json(ReportResponse {
         message: "Host updated successfully".into(),
         packages_processed: plan.packages.len() as i64,
