@@ -31,11 +31,10 @@ pub fn build_api_router(state: &AppState, routes: Vec<Route>) -> Router<AppState
     let mut router = Router::new();
     for route in routes {
         let mut handler = route.handler;
-        let agent_route = matches!(route.access, Access::Agent | Access::AgentCheckIn);
-        if !agent_route && !is_read(&route.method) {
+        if !matches!(route.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             handler = handler.layer(from_fn_with_state(
-                state.clone(),
-                forget_cached_agent_credentials,
+                (state.clone(), route.access),
+                forget_cached_answers,
             ));
         }
         if route.access != Access::Public {
@@ -49,42 +48,28 @@ pub fn build_api_router(state: &AppState, routes: Vec<Route>) -> Router<AppState
         }
         router = router.route(route.path, handler);
     }
-    router
-        .fallback(api_not_found)
-        .layer(from_fn_with_state(state.clone(), forget_cached_reads))
+    router.fallback(api_not_found)
 }
 
-fn is_read(method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
-}
-
-/// A successful change made through the API makes integrations' cached fleet answers stale.
-/// Agent check-ins, the most frequent requests, only move check-in times: those show when the
-/// cache expires.
-async fn forget_cached_reads(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let changes = !is_read(request.method()) && !request.uri().path().ends_with("/hosts/ping");
-    let response = next.run(request).await;
-    if changes && response.status().is_success() {
-        state.store.reads.invalidate();
-    }
-    response
-}
-
-/// A successful change through any route but the agents' own may rename, re-key or delete hosts:
-/// check-ins stop trusting the credentials cached on every replica. An agent's report refreshes
-/// only its own host (see `ingest::report`).
-async fn forget_cached_agent_credentials(
-    State(state): State<AppState>,
+/// After a successful change made through a route:
+/// - integrations' cached fleet answers are stale, except after an agent check-in, which only
+///   moves check-in times (those show when the cache expires);
+/// - check-ins stop trusting the agent credentials cached on every replica, except after the
+///   agents' own requests: any other route may rename, re-key or delete hosts, while an agent's
+///   report refreshes only its own host (see `ingest::report`).
+async fn forget_cached_answers(
+    State((state, access)): State<(AppState, Access)>,
     request: Request,
     next: Next,
 ) -> Response {
     let response = next.run(request).await;
     if response.status().is_success() {
-        state.agent_hosts.forget_all();
+        if access != Access::AgentCheckIn {
+            state.store.reads.invalidate();
+        }
+        if !matches!(access, Access::Agent | Access::AgentCheckIn) {
+            state.agent_hosts.forget_all();
+        }
     }
     response
 }

@@ -48,12 +48,6 @@ pub struct AgentCache {
     peers: Mutex<Option<mpsc::UnboundedSender<()>>>,
 }
 
-impl std::fmt::Debug for AgentCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AgentCache").finish_non_exhaustive()
-    }
-}
-
 impl AgentCache {
     /// The cached host for `api_id`, if it is still trusted.
     pub fn get(&self, api_id: &str) -> Option<AgentHost> {
