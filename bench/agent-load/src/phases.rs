@@ -208,12 +208,19 @@ async fn steady_state(
     hosts: &Arc<Vec<SimulatedHost>>,
     pings: Vec<Vec<u8>>,
 ) -> usize {
-    let deadline = Instant::now() + args.phase_length();
     let every = Duration::from_secs_f64(args.checkin_every);
     // One host in ten sends the changed reports; the others check in. A host whose packages
     // changed is rightly asked for them at its next check-in, which would blur the hash gate.
     let reporting = (args.hosts / 10).max(1);
     let checking_in = args.hosts - reporting;
+    // The reports' bodies are made before the clock starts: hundreds of megabytes of JSON built
+    // during the phase would time this generator's CPU, not the server.
+    let count = (args.report_rate * args.seconds as f64).round() as usize;
+    let reporter = |n: usize| checking_in + n % reporting;
+    let bodies: Vec<Vec<u8>> = (0..count)
+        .map(|n| serialise(&hosts[reporter(n)].report(args.packages, 1 + (n / reporting) as u32)))
+        .collect();
+    let deadline = Instant::now() + args.phase_length();
     let started = Instant::now();
     let mut checkins = JoinSet::new();
     for (i, body) in pings.into_iter().enumerate().take(checking_in) {
@@ -241,11 +248,6 @@ async fn steady_state(
         });
     }
 
-    let count = (args.report_rate * args.seconds as f64).round() as usize;
-    let reporter = |n: usize| checking_in + n % reporting;
-    let bodies: Vec<Vec<u8>> = (0..count)
-        .map(|n| serialise(&hosts[reporter(n)].report(args.packages, 1 + (n / reporting) as u32)))
-        .collect();
     let mut tick =
         tokio::time::interval(Duration::from_secs_f64(1.0 / args.report_rate.max(0.001)));
     let mut reports = JoinSet::new();

@@ -15,7 +15,7 @@ use crate::agent_hub::Agents;
 use crate::auth::Jwt;
 use crate::config::Config;
 use crate::crypto::Keys;
-use crate::ephemeral::Ephemeral;
+use crate::ephemeral::{BatchedCounters, Ephemeral};
 use crate::http::{self, Route};
 use crate::ingest::agent_cache::AgentCache;
 use crate::ingest::check_ins::CheckIns;
@@ -28,6 +28,8 @@ pub struct AppInner {
     pub config: Config,
     pub store: Store,
     pub ephemeral: Ephemeral,
+    /// Rate-limit counts of the general and agent buckets, shared with other replicas lazily.
+    pub request_counts: Arc<BatchedCounters>,
     pub keys: Keys,
     pub jwt: Jwt,
     pub settings: SettingsCache,
@@ -107,6 +109,7 @@ impl AppState {
         Ok(AppState(Arc::new(AppInner {
             config,
             store,
+            request_counts: BatchedCounters::start(ephemeral.clone()),
             ephemeral,
             keys,
             jwt,

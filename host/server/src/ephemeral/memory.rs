@@ -37,20 +37,21 @@ impl MemoryBackend {
         map.insert(key.to_string(), entry);
     }
 
-    pub fn incr(&self, key: &str, window: Duration) -> (u64, Duration) {
+    /// Adds `amount` to a counter that lasts `window` from its first addition.
+    pub fn add(&self, key: &str, amount: u64, window: Duration) -> (u64, Duration) {
         let now = Instant::now();
         let mut map = self.map.lock().expect("memory backend poisoned");
         if let Some(entry) = Self::live(&mut map, key, now) {
-            let count = entry.value.parse::<u64>().unwrap_or(0) + 1;
+            let count = entry.value.parse::<u64>().unwrap_or(0) + amount;
             entry.value = count.to_string();
             return (count, entry.expires - now);
         }
         let entry = Entry {
-            value: "1".into(),
+            value: amount.to_string(),
             expires: now + window,
         };
         Self::insert(&mut map, key, entry, now);
-        (1, window)
+        (amount, window)
     }
 
     pub fn ttl(&self, key: &str) -> Option<Duration> {
@@ -97,11 +98,11 @@ mod tests {
     #[test]
     fn fixed_window_counts_and_expires() {
         let backend = MemoryBackend::default();
-        assert_eq!(backend.incr("k", Duration::from_millis(50)).0, 1);
-        assert_eq!(backend.incr("k", Duration::from_millis(50)).0, 2);
+        assert_eq!(backend.add("k", 1, Duration::from_millis(50)).0, 1);
+        assert_eq!(backend.add("k", 1, Duration::from_millis(50)).0, 2);
         std::thread::sleep(Duration::from_millis(60));
         assert_eq!(backend.ttl("k"), None);
-        assert_eq!(backend.incr("k", Duration::from_millis(50)).0, 1);
+        assert_eq!(backend.add("k", 1, Duration::from_millis(50)).0, 1);
     }
 
     #[test]

@@ -3,13 +3,16 @@
 //! With Redis configured, every replica shares it; without, an in-process map serves the single
 //! replica. Callers decide what a backend failure means (rate limits fail open, auth fails closed).
 
+mod batched;
 mod memory;
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use redis::aio::ConnectionManager;
 use redis::AsyncCommands;
 
+pub use batched::BatchedCounters;
 pub use memory::MemoryBackend;
 
 #[derive(Debug, thiserror::Error)]
@@ -37,13 +40,25 @@ impl std::fmt::Debug for Ephemeral {
     }
 }
 
-/// Increments a counter and sets its expiry only when the key is new (a fixed window).
-const INCR_FIXED_WINDOW: &str = r"
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-return {n, ttl}
-";
+/// Adds `ARGV[2i-1]` to each `KEYS[i]` and gives a key without an expiry one of `ARGV[2i]`
+/// milliseconds (a fixed window); answers each key's total and milliseconds left.
+static ADD_FIXED_WINDOW: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
+local answers = {}
+for i, key in ipairs(KEYS) do
+  local total = redis.call('INCRBY', key, ARGV[2 * i - 1])
+  local left = redis.call('PTTL', key)
+  if left < 0 then
+    left = tonumber(ARGV[2 * i])
+    redis.call('PEXPIRE', key, left)
+  end
+  answers[i] = {total, left}
+end
+return answers
+",
+    )
+});
 
 impl Ephemeral {
     pub fn memory() -> Ephemeral {
@@ -72,18 +87,37 @@ impl Ephemeral {
         key: &str,
         window: Duration,
     ) -> Result<(u64, Duration), EphemeralError> {
+        let answers = self.add(&[(key, 1, window)]).await?;
+        answers
+            .first()
+            .copied()
+            .ok_or_else(|| EphemeralError("no answer for the counter".into()))
+    }
+
+    /// Adds an amount to each key's fixed-window counter in one step; returns each new count
+    /// and the time left in its window, in the order given.
+    pub async fn add(
+        &self,
+        additions: &[(&str, u64, Duration)],
+    ) -> Result<Vec<(u64, Duration)>, EphemeralError> {
         match self {
-            Ephemeral::Memory(m) => Ok(m.incr(key, window)),
+            Ephemeral::Memory(m) => Ok(additions
+                .iter()
+                .map(|&(key, amount, window)| m.add(key, amount, window))
+                .collect()),
             Ephemeral::Redis { conn, prefix } => {
-                let mut conn = conn.clone();
-                let key = format!("{prefix}{key}");
-                let key = key.as_str();
-                let (count, ttl_ms): (u64, i64) = redis::Script::new(INCR_FIXED_WINDOW)
-                    .key(key)
-                    .arg(window.as_millis() as u64)
-                    .invoke_async(&mut conn)
-                    .await?;
-                Ok((count, Duration::from_millis(ttl_ms.max(0) as u64)))
+                let mut invocation = ADD_FIXED_WINDOW.prepare_invoke();
+                for &(key, amount, window) in additions {
+                    invocation
+                        .key(format!("{prefix}{key}"))
+                        .arg(amount)
+                        .arg(window.as_millis() as u64);
+                }
+                let answers: Vec<(u64, i64)> = invocation.invoke_async(&mut conn.clone()).await?;
+                Ok(answers
+                    .into_iter()
+                    .map(|(total, left)| (total, Duration::from_millis(left.max(0) as u64)))
+                    .collect())
             }
         }
     }

@@ -1,5 +1,7 @@
 //! Fixed-window rate limits per client IP and bucket, with PatchMon's defaults and bodies.
-//! Counters live in [`crate::ephemeral`], so replicas sharing Redis share limits.
+//! Counters live in [`crate::ephemeral`], so replicas sharing Redis share limits: exactly for
+//! the credential buckets, and for the busy general and agent buckets through
+//! [`crate::ephemeral::BatchedCounters`], which keep a Redis round trip off each request.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -48,7 +50,11 @@ pub async fn limit(
         .map(|c| c.0);
     let ip = client_ip::resolve(request.headers(), peer, state.config.trust_proxy);
     let key = format!("rl:{}:{ip}", bucket.name());
-    match state.ephemeral.incr(&key, window).await {
+    let counted = match bucket {
+        Bucket::Auth | Bucket::Password => state.ephemeral.incr(&key, window).await,
+        _ => state.request_counts.incr(&key, window).await,
+    };
+    match counted {
         Ok((count, ttl)) if count > max => {
             let retry_after = ttl.as_secs().max(1);
             tracing::info!(bucket = bucket.name(), %ip, "rate limit exceeded");

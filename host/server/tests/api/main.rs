@@ -23,6 +23,7 @@ mod permissions;
 mod plugin_guide;
 mod plugin_services;
 mod plugins;
+mod rate_limits;
 mod repos;
 mod scoped_api;
 mod settings;
