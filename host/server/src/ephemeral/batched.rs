@@ -5,8 +5,9 @@
 //! and every [`FLUSH_INTERVAL`] sends what it counted to Redis in one script call and learns the
 //! shared total back. A key this replica has not seen in its current window is counted in Redis
 //! at once, so a client already over the limit elsewhere is refused from its first request here.
-//! Across replicas a limit can therefore be overshot by what the others count in one interval;
-//! strict limits (logins, password changes) keep using [`Ephemeral::incr`].
+//! A replica hears the others' counts only when its own flush comes back, so across replicas a
+//! limit can be overshot by what one replica lets through in one interval; strict limits
+//! (logins, password changes) keep using [`Ephemeral::incr`].
 //!
 //! Without Redis there is one replica and the in-process backend is already exact and cheap, so
 //! the counters simply use it.
