@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use super::{Ephemeral, EphemeralError};
 
 /// How far behind the other replicas a count may run.
-pub const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
+const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Keys sent to Redis per script call, so one call cannot stall Redis for long.
 const KEYS_PER_CALL: usize = 500;
