@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tower::Layer;
 use tower_http::normalize_path::NormalizePathLayer;
 
@@ -181,9 +181,40 @@ pub async fn serve(
     Ok(())
 }
 
+/// Connections the kernel holds for the server to accept (it caps this at
+/// `net.core.somaxconn`). A fleet connects all at once after a restart or at a shared report
+/// time: 1,000 simulated agents overflowed tokio's default queue of 1,024, and the kernel then
+/// reset connections it could not take (docs/benchmarks.md, eleventh session).
+const LISTEN_BACKLOG: u32 = 8192;
+
 pub async fn bind(config: &Config) -> Result<TcpListener, StartError> {
     let addr = format!("{}:{}", config.bind_address, config.port);
-    TcpListener::bind(&addr)
-        .await
-        .map_err(|source| StartError::Bind { addr, source })
+    let listen = |local: SocketAddr| {
+        let socket = if local.is_ipv4() {
+            TcpSocket::new_v4()?
+        } else {
+            TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        socket.bind(local)?;
+        socket.listen(LISTEN_BACKLOG)
+    };
+    let resolved = match tokio::net::lookup_host(addr.clone()).await {
+        Ok(resolved) => resolved,
+        Err(source) => return Err(StartError::Bind { addr, source }),
+    };
+    let mut failure = std::io::Error::new(
+        std::io::ErrorKind::AddrNotAvailable,
+        "the address resolves to nothing",
+    );
+    for local in resolved {
+        match listen(local) {
+            Ok(listener) => return Ok(listener),
+            Err(err) => failure = err,
+        }
+    }
+    Err(StartError::Bind {
+        addr,
+        source: failure,
+    })
 }

@@ -49,7 +49,7 @@ fn decode(bytes: &[u8]) -> Result<(ReportPayload, Interfaces), &'static str> {
 /// hold up the check-ins sharing the async workers. One report per CPU at a time: a burst of
 /// 1,000 decoded together on as many blocking threads left the server at 1.7 GB and starved the
 /// writer they were all waiting for.
-static DECODING: CpuBound = CpuBound::new();
+static DECODING: CpuBound = CpuBound::background();
 
 /// Reports read and held at once. The rest wait unread, their bodies in the kernel's socket
 /// buffers: a burst of 1,000 reports decoded into memory while they queued for the writer left

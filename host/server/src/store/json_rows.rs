@@ -11,7 +11,7 @@ use serde::de::{Deserialize, DeserializeOwned, Deserializer, Visitor};
 use super::{Pool, Store};
 use crate::cpu_bound::CpuBound;
 
-static DECODING: CpuBound = CpuBound::new();
+static DECODING: CpuBound = CpuBound::background();
 
 /// A read whose rows come back as one JSON value. Each row decodes into a type whose fields are
 /// the selected columns in order (serde decodes a struct from an array positionally).
