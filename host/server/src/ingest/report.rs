@@ -16,7 +16,7 @@ use super::read_body;
 use super::validate::{validate, Interfaces, ReportPlan};
 use super::write::{self, WriteError};
 use crate::app::AppState;
-use crate::cpu_bound::CpuBound;
+use crate::cpu_bound::{self, CpuBound};
 use crate::http::{Error, Result, StoreContext};
 
 /// Decodes the body. Most reports decode straight into the payload; one that does not is read
@@ -160,7 +160,7 @@ pub async fn update(
     );
     state.ingest.report_stored();
     super::auth::refresh_cached(&state, &host.api_id).await;
-    Ok(Json(ReportResponse {
+    let response = ReportResponse {
         message: "Host updated successfully".into(),
         packages_processed: plan.packages.len() as i64,
         updates_available: payload.packages.iter().filter(|p| p.needs_update).count() as i64,
@@ -169,5 +169,7 @@ pub async fn update(
             .iter()
             .filter(|p| p.is_security_update)
             .count() as i64,
-    }))
+    };
+    cpu_bound::free((payload, plan)).await;
+    Ok(Json(response))
 }

@@ -19,7 +19,7 @@ use sqlx::types::Json;
 
 use super::history::{HistoryRow, INSERT_HISTORY};
 use super::validate::{clean, ReportPlan};
-use crate::cpu_bound::CpuBound;
+use crate::cpu_bound::{self, CpuBound};
 use crate::store::{new_id, new_ordered_id, now, Store};
 use host_row::{HostColumns, UPDATE_HOST};
 use snapshot::Snapshot;
@@ -131,7 +131,7 @@ pub async fn write_report(
         // the writer for the pool's connections stalled the writer (PostgreSQL takes no turn and
         // reads without locks).
         let _turn = store.write_turn().await?;
-        let snapshot = snapshot::read(store, host_id, packages.as_deref(), repos.as_deref())
+        let snapshot = snapshot::read(store, host_id, packages.as_ref(), repos.as_deref())
             .await?
             .ok_or(WriteError::HostGone)?;
         let (snapshot, changes) = compare(packages.clone(), snapshot).await;
@@ -142,7 +142,9 @@ pub async fn write_report(
             repos: repos.as_deref(),
             history: &history,
         };
-        match apply(store, &report, &snapshot, changes.as_ref()).await {
+        let applied = apply(store, &report, &snapshot, changes.as_ref()).await;
+        cpu_bound::free((snapshot, changes)).await;
+        match applied {
             Ok(Some(totals)) => return Ok(totals),
             Ok(None) => {
                 tracing::debug!(

@@ -3,6 +3,7 @@
 //! one read here; if another report of the same host got in between, the snapshot is read again.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use patchmon_proto::report::{Package, Repository};
@@ -123,7 +124,7 @@ pub struct Snapshot {
 pub async fn read(
     store: &Store,
     host_id: &str,
-    packages: Option<&[Package]>,
+    packages: Option<&Arc<[Package]>>,
     repos: Option<&[Repository]>,
 ) -> Result<Option<Snapshot>, sqlx::Error> {
     let names_per_query = rows_per_statement(store, 1);
@@ -148,12 +149,15 @@ pub async fn read(
         };
         if let Some(packages) = packages {
             // The host's rows with their catalogue rows in one read; then the catalogue rows of
-            // names the host does not have yet (none in most reports).
-            (snapshot.catalogue, snapshot.host_packages) = HOST_PACKAGES
+            // names the host does not have yet (none in most reports). Both the maps and those
+            // names are worked out where the rows are decoded, off the async workers.
+            let packages = Arc::clone(packages);
+            let unseen;
+            (snapshot.catalogue, snapshot.host_packages, unseen) = HOST_PACKAGES
                 .fetch_then(
                     store,
                     &[host_id],
-                    |rows: Vec<StoredPackageWithCatalogue>| {
+                    move |rows: Vec<StoredPackageWithCatalogue>| {
                         let mut catalogue = HashMap::with_capacity(rows.len());
                         let mut host_packages = Vec::with_capacity(rows.len());
                         for row in rows {
@@ -161,17 +165,17 @@ pub async fn read(
                             catalogue.insert(row.name.clone(), row);
                             host_packages.push(stored);
                         }
-                        (catalogue, host_packages)
+                        let mut unseen: Vec<String> = packages
+                            .iter()
+                            .filter(|p| !catalogue.contains_key(&p.name))
+                            .map(|p| p.name.clone())
+                            .collect();
+                        unseen.sort_unstable();
+                        unseen.dedup();
+                        (catalogue, host_packages, unseen)
                     },
                 )
                 .await?;
-            let mut unseen: Vec<&str> = packages
-                .iter()
-                .map(|p| p.name.as_str())
-                .filter(|name| !snapshot.catalogue.contains_key(*name))
-                .collect();
-            unseen.sort_unstable();
-            unseen.dedup();
             for chunk in unseen.chunks(names_per_query) {
                 let sql = format!(
                     "SELECT id, name, description, category, latest_version FROM packages WHERE name IN ({})",
@@ -179,7 +183,7 @@ pub async fn read(
                 );
                 let mut query = sqlx::query_as::<_, CatalogueRow>(&sql);
                 for name in chunk {
-                    query = query.bind(*name);
+                    query = query.bind(name);
                 }
                 for row in query.fetch_all(db).await? {
                     snapshot.catalogue.insert(row.name.clone(), row);
