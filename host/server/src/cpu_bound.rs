@@ -80,8 +80,8 @@ pub async fn free<T: Send + 'static>(value: T) {
     FREEING.run(move || drop(value)).await;
 }
 
-/// The blocking pool whose threads run at background priority. Only its blocking pool is used,
-/// which runs jobs without the runtime being driven; it lives as long as the process.
+/// A runtime kept only for its blocking pool, whose threads run at background priority. The pool
+/// runs jobs without the runtime being driven, and lives as long as the process.
 fn background_threads() -> &'static tokio::runtime::Handle {
     static THREADS: OnceLock<Runtime> = OnceLock::new();
     THREADS
