@@ -27,6 +27,9 @@ use crate::store::Store;
 pub struct AppInner {
     pub config: Config,
     pub store: Store,
+    /// The same database for report ingest, through connections of the background runtime
+    /// (`cpu_bound::in_background`), so a report's driver work yields to the check-ins.
+    pub report_store: Store,
     pub ephemeral: Ephemeral,
     /// Rate-limit counts of the general and agent buckets, shared with other replicas lazily.
     pub request_counts: Arc<BatchedCounters>,
@@ -106,9 +109,11 @@ impl AppState {
         crate::plugins::builtin::seed(&store, &plugins).await?;
         PluginRegistry::spawn_sync(plugins.clone());
         let check_ins = CheckIns::start(store.clone());
+        let report_store = store.twin_on(crate::cpu_bound::background_runtime());
         Ok(AppState(Arc::new(AppInner {
             config,
             store,
+            report_store,
             request_counts: BatchedCounters::start(ephemeral.clone()),
             ephemeral,
             keys,

@@ -8,14 +8,20 @@
 //! async workers waiting up to 3 ms for a CPU held by report decoding at equal priority, most of
 //! the check-in tail; `nice` was not enough, because the kernel lets a running thread finish its
 //! slice before a woken one of higher weight gets the CPU (docs/benchmarks.md, eleventh session).
+//!
+//! Whole tasks can run at that priority too ([`in_background`]): report ingest does, so that its
+//! database driver work (sending a report's rows, receiving a host's stored packages) leaves the
+//! async workers as well as its decoding (docs/benchmarks.md, twelfth session).
 
 use std::sync::OnceLock;
 
-use tokio::runtime::{Builder, Runtime};
+use std::future::Future;
+
+use tokio::runtime::{Builder, Handle, Runtime};
 use tokio::sync::Semaphore;
 
 /// How a kind of work shares the CPUs with everything else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 enum Priority {
     /// Threads of the blocking pool, alongside the async workers.
     Normal,
@@ -59,7 +65,7 @@ impl CpuBound {
             .expect("the semaphore is never closed");
         let job = match self.priority {
             Priority::Normal => tokio::task::spawn_blocking(work),
-            Priority::Background => background_threads().spawn_blocking(work),
+            Priority::Background => background_runtime().spawn_blocking(work),
         };
         job.await
             .unwrap_or_else(|err| std::panic::resume_unwind(err.into_panic()))
@@ -72,25 +78,35 @@ impl Default for CpuBound {
     }
 }
 
-/// Frees `value` at background priority. A report's payload or snapshot is thousands of strings,
-/// and freeing one took an async worker about half a millisecond in a profile, time in which the
-/// check-ins queued behind it waited.
-pub async fn free<T: Send + 'static>(value: T) {
-    static FREEING: CpuBound = CpuBound::background();
-    FREEING.run(move || drop(value)).await;
+/// Runs `task` to completion on the background runtime and hands back its output; a panic in it
+/// stays a panic. Dropping the returned future does not cancel `task`: a report write that has
+/// begun is finished, not abandoned halfway because its agent hung up.
+pub async fn in_background<F>(task: F) -> F::Output
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    background_runtime()
+        .spawn(task)
+        .await
+        .unwrap_or_else(|err| std::panic::resume_unwind(err.into_panic()))
 }
 
-/// A runtime kept only for its blocking pool, whose threads run at background priority. The pool
-/// runs jobs without the runtime being driven, and lives as long as the process.
-fn background_threads() -> &'static tokio::runtime::Handle {
-    static THREADS: OnceLock<Runtime> = OnceLock::new();
-    THREADS
+/// A runtime whose threads, workers and blocking pool alike, run at background priority. It
+/// lives as long as the process. Anything whose I/O it drives (a connection pool it opened)
+/// must only be used by its own tasks: a normal thread waiting on this runtime's reactor would
+/// wait at its priority.
+pub fn background_runtime() -> &'static Handle {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME
         .get_or_init(|| {
-            Builder::new_current_thread()
+            Builder::new_multi_thread()
+                .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
                 .thread_name("patchmon-background")
                 .on_thread_start(lower_priority)
+                .enable_all()
                 .build()
-                .expect("a runtime without drivers builds")
+                .expect("the background runtime builds")
         })
         .handle()
 }
@@ -169,5 +185,37 @@ mod tests {
         let payload = caught.expect_err("the panic is resumed").into_panic();
         assert_eq!(payload.downcast_ref::<&str>(), Some(&"job failed"));
         assert_eq!(WORK.run(|| 7).await, 7);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn a_background_task_runs_under_sched_idle_and_hands_back_its_output() {
+        let policy = in_background(async {
+            tokio::task::yield_now().await;
+            // SAFETY: sched_getscheduler only reads the calling thread's policy.
+            unsafe { libc::sched_getscheduler(0) }
+        })
+        .await;
+        assert_eq!(policy, libc::SCHED_IDLE);
+    }
+
+    #[tokio::test]
+    async fn a_background_task_finishes_when_its_caller_gives_up() {
+        let (finished, told) = tokio::sync::oneshot::channel();
+        let task = in_background(async move {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            finished.send("finished").unwrap();
+        });
+        let gave_up = tokio::time::timeout(Duration::from_millis(5), task).await;
+        assert!(gave_up.is_err(), "the caller stopped waiting first");
+        assert_eq!(told.await, Ok("finished"));
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_a_background_task_reaches_the_caller() {
+        let caught = tokio::spawn(in_background(async { panic!("task failed") })).await;
+        let payload = caught.expect_err("the panic is resumed").into_panic();
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"task failed"));
+        assert_eq!(in_background(async { 7 }).await, 7);
     }
 }

@@ -67,11 +67,13 @@ async fn serve(config: Config) -> Result<(), String> {
         "PatchMon-RS listening; open http://localhost:{} in a browser",
         addr.port()
     );
-    let store = state.store.clone();
+    let stores = [state.store.clone(), state.report_store.clone()];
     app::serve(state, listener, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
-    store.close().await;
+    for store in stores {
+        store.close().await;
+    }
     tracing::info!("stopped");
     Ok(())
 }

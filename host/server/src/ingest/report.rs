@@ -9,6 +9,7 @@ use patchmon_proto::report::{NetworkInterface, ReportPayload, ReportResponse};
 use patchmon_proto::Section;
 use serde_json::Value;
 use tokio::sync::Semaphore;
+use tracing::Instrument;
 
 use super::auth::AgentHost;
 use super::history::{self, HistoryRow};
@@ -18,6 +19,7 @@ use super::write::{self, WriteError};
 use crate::app::AppState;
 use crate::cpu_bound::{self, CpuBound};
 use crate::http::{Error, Result, StoreContext};
+use crate::store::Store;
 
 /// Decodes the body. Most reports decode straight into the payload; one that does not is read
 /// again as a JSON object with `networkInterfaces` taken out first, so a bad interface list can
@@ -68,12 +70,13 @@ async fn plan(bytes: Bytes) -> Result<(ReportPayload, ReportPlan), &'static str>
 
 async fn refuse(
     state: &AppState,
+    store: &Store,
     host: &AgentHost,
     message: &'static str,
     payload_kb: f64,
 ) -> Error {
     history::record(
-        &state.store,
+        store,
         &host.id,
         &HistoryRow {
             report_type: "full",
@@ -123,23 +126,55 @@ pub async fn update(
     body: Body,
 ) -> Result<Json<ReportResponse>> {
     let started = Instant::now();
-    let _admitted = ADMITTED.acquire().await.expect("never closed");
+    let admitted = ADMITTED.acquire().await.expect("never closed");
     let bytes = match read_body(body, state.config.agent_update_body_limit_bytes()).await {
         Ok(bytes) => bytes,
         Err(err) => {
             let limit_kb = state.config.agent_update_body_limit_bytes() as f64 / 1024.0;
-            refuse(&state, &host, "Invalid request body", limit_kb).await;
+            refuse(
+                &state,
+                &state.store,
+                &host,
+                "Invalid request body",
+                limit_kb,
+            )
+            .await;
             return Err(err);
         }
     };
+    let api_id = host.api_id.clone();
+    let response = cpu_bound::in_background(
+        {
+            let state = state.clone();
+            async move {
+                let _admitted = admitted;
+                ingest(&state, &host, bytes, started).await
+            }
+        }
+        .in_current_span(),
+    )
+    .await?;
+    super::auth::refresh_cached(&state, &api_id).await;
+    Ok(Json(response))
+}
+
+/// Decodes, validates and writes a report that has been read, on the background runtime with
+/// the report store's connections.
+async fn ingest(
+    state: &AppState,
+    host: &AgentHost,
+    bytes: Bytes,
+    started: Instant,
+) -> Result<ReportResponse> {
+    let store = &state.report_store;
     let payload_kb = bytes.len() as f64 / 1024.0;
     let (payload, plan) = match plan(bytes).await {
         Ok(planned) => planned,
-        Err(message) => return Err(refuse(&state, &host, message, payload_kb).await),
+        Err(message) => return Err(refuse(state, store, host, message, payload_kb).await),
     };
     let history = history_row(&payload, &plan, payload_kb, started);
     // A database that is gone or saturated answers 503 (the agent retries); anything else 500.
-    let totals = match write::write_report(&state.store, &host.id, &payload, &plan, history).await {
+    let totals = match write::write_report(store, &host.id, &payload, &plan, history).await {
         Ok(totals) => totals,
         Err(WriteError::Store(err)) => return Err(err).ctx("Failed to update host"),
         // Deleted while the report was on its way: the same answer its next request gets.
@@ -159,8 +194,7 @@ pub async fn update(
         "report stored"
     );
     state.ingest.report_stored();
-    super::auth::refresh_cached(&state, &host.api_id).await;
-    let response = ReportResponse {
+    Ok(ReportResponse {
         message: "Host updated successfully".into(),
         packages_processed: plan.packages.len() as i64,
         updates_available: payload.packages.iter().filter(|p| p.needs_update).count() as i64,
@@ -169,7 +203,5 @@ pub async fn update(
             .iter()
             .filter(|p| p.is_security_update)
             .count() as i64,
-    };
-    cpu_bound::free((payload, plan)).await;
-    Ok(Json(response))
+    })
 }

@@ -224,6 +224,35 @@ impl Store {
         }
     }
 
+    /// The same database through a second pool, opened on `runtime`, whose connections are
+    /// opened by and belong to that runtime's tasks (their sockets are driven by its reactor; on
+    /// SQLite their worker threads are spawned by, and take the scheduling policy of, its
+    /// threads). It shares this store's SQLite write turn and read cache, and takes the same
+    /// pool settings. Report ingest uses one on the background runtime: a connection shared
+    /// between the two runtimes would wake its normal-priority users through a background
+    /// thread.
+    pub fn twin_on(&self, runtime: &tokio::runtime::Handle) -> Store {
+        // The pool's maintenance task is spawned on the runtime entered here.
+        let _inside = runtime.enter();
+        let pool = match &self.pool {
+            Pool::Sqlite(pool) => Pool::Sqlite(
+                pool.options()
+                    .clone()
+                    .connect_lazy_with((*pool.connect_options()).clone()),
+            ),
+            Pool::Postgres(pool) => Pool::Postgres(
+                pool.options()
+                    .clone()
+                    .connect_lazy_with((*pool.connect_options()).clone()),
+            ),
+        };
+        Store {
+            pool,
+            sqlite_writer: self.sqlite_writer.clone(),
+            reads: self.reads.clone(),
+        }
+    }
+
     /// Waits for this process's turn to run a long write transaction on SQLite, which allows
     /// one writer at a time: without a queue, concurrent report writers contend for the file lock,
     /// and a transaction that read before writing cannot upgrade ("database is locked").
@@ -338,5 +367,48 @@ mod tests {
         store.close().await;
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(found.as_deref(), Some("committed"));
+    }
+
+    /// A twin on the background runtime writes to the same database, and on SQLite waits for
+    /// the same write turn as the store it was made from.
+    #[tokio::test]
+    async fn a_twin_shares_the_database_and_the_sqlite_write_turn() {
+        let dir = std::env::temp_dir().join(format!("patchmon-twin-{}", new_id()));
+        let config = Config {
+            database_url: format!("sqlite://{}", dir.join("patchmon.db").display()),
+            ..Config::default()
+        };
+        let store = Store::connect(&config).await.unwrap();
+        let twin = store.twin_on(crate::cpu_bound::background_runtime());
+        exec!(store, |db| sqlx::query("CREATE TABLE marker (value TEXT)")
+            .execute(db)
+            .await)
+        .unwrap();
+
+        let turn = store.write_turn().await.unwrap();
+        let waiting = crate::cpu_bound::in_background({
+            let twin = twin.clone();
+            async move {
+                let _turn = twin.write_turn().await.unwrap();
+                exec!(twin, |db| sqlx::query("INSERT INTO marker VALUES ('twin')")
+                    .execute(db)
+                    .await)
+                .unwrap();
+            }
+        });
+        let waiting = tokio::spawn(waiting);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!waiting.is_finished(), "the twin waits for the turn");
+        drop(turn);
+        waiting.await.unwrap();
+
+        let value: String = with_db!(store, |db| sqlx::query_scalar("SELECT value FROM marker")
+            .fetch_one(db)
+            .await)
+        .unwrap();
+        assert_eq!(value, "twin");
+        twin.close().await;
+        store.close().await;
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -19,7 +19,7 @@ use sqlx::types::Json;
 
 use super::history::{HistoryRow, INSERT_HISTORY};
 use super::validate::{clean, ReportPlan};
-use crate::cpu_bound::{self, CpuBound};
+use crate::cpu_bound::CpuBound;
 use crate::store::{new_id, new_ordered_id, now, Store};
 use host_row::{HostColumns, UPDATE_HOST};
 use snapshot::Snapshot;
@@ -142,9 +142,7 @@ pub async fn write_report(
             repos: repos.as_deref(),
             history: &history,
         };
-        let applied = apply(store, &report, &snapshot, changes.as_ref()).await;
-        cpu_bound::free((snapshot, changes)).await;
-        match applied {
+        match apply(store, &report, &snapshot, changes.as_ref()).await {
             Ok(Some(totals)) => return Ok(totals),
             Ok(None) => {
                 tracing::debug!(
