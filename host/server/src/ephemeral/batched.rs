@@ -83,9 +83,19 @@ impl BatchedCounters {
         if let Some(known) = self.count_known(key, Instant::now()) {
             return Ok(known);
         }
-        let (total, left) = self.shared.incr(key, window).await?;
-        self.learn(key, window, total, left);
-        Ok((total, left))
+        match self.shared.incr(key, window).await {
+            Ok((total, left)) => {
+                self.learn(key, window, total, left);
+                Ok((total, left))
+            }
+            // Redis is away: the key is counted here from now on, and the flush adds the count
+            // to Redis once it is back. Each later request of this client is then counted
+            // without a failing round trip, and is still limited on this replica.
+            Err(err) => {
+                tracing::debug!(error = %err, "shared rate-limit counter unreachable; counting here");
+                Ok(self.count_here(key, window, Instant::now()))
+            }
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Count>> {
@@ -99,6 +109,24 @@ impl BatchedCounters {
         let count = counts.get_mut(key).filter(|c| c.ends > now)?;
         count.pending += 1;
         Some((count.total(), count.ends - now))
+    }
+
+    /// Counts one for a key Redis could not count, starting its window here if it has none.
+    fn count_here(&self, key: &str, window: Duration, now: Instant) -> (u64, Duration) {
+        let mut counts = self.lock();
+        let fresh = || Count {
+            shared: 0,
+            sending: 0,
+            pending: 0,
+            window,
+            ends: now + window,
+        };
+        let count = counts.entry(key.to_owned()).or_insert_with(fresh);
+        if count.ends <= now {
+            *count = fresh();
+        }
+        count.pending += 1;
+        (count.total(), count.ends - now)
     }
 
     /// Records a total Redis answered for a request counted there directly.
@@ -264,6 +292,79 @@ mod tests {
         counters.learn("k", WINDOW, 1, WINDOW);
         counters.settle(&sent, Some(&[(50, Duration::from_millis(5))]));
         assert_eq!(count(&counters), 2);
+    }
+
+    #[test]
+    fn a_key_redis_could_not_count_is_counted_here_and_sent_later() {
+        let counters = counters();
+        let now = Instant::now();
+        assert_eq!(counters.count_here("k", WINDOW, now), (1, WINDOW));
+        assert_eq!(counters.count_here("k", WINDOW, now).0, 2);
+        assert_eq!(
+            count(&counters),
+            3,
+            "later requests are counted without Redis"
+        );
+        let sent = counters.take_pending();
+        assert_eq!(
+            (sent.len(), sent[0].amount),
+            (1, 3),
+            "the next flush sends all three"
+        );
+
+        let later = now + WINDOW + Duration::from_millis(1);
+        assert_eq!(
+            counters.count_here("k", WINDOW, later),
+            (1, WINDOW),
+            "an ended window starts again"
+        );
+    }
+
+    /// Redis reached through a local proxy, which `JoinSet::abort_all` takes away: the listener
+    /// and every forwarded connection close.
+    async fn redis_behind_a_proxy() -> (Ephemeral, tokio::task::JoinSet<()>) {
+        let url = std::env::var("PATCHMON_TEST_REDIS_URL")
+            .unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+        let redis = redis::Client::open(url)
+            .unwrap()
+            .get_connection_info()
+            .addr
+            .to_string();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let proxy = listener.local_addr().unwrap();
+        let mut tasks = tokio::task::JoinSet::new();
+        tasks.spawn(async move {
+            let mut forwards = tokio::task::JoinSet::new();
+            loop {
+                let (mut client, _) = listener.accept().await.unwrap();
+                let redis = redis.clone();
+                forwards.spawn(async move {
+                    let mut server = tokio::net::TcpStream::connect(redis).await.unwrap();
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                });
+            }
+        });
+        let prefix = format!("test-{}:", uuid::Uuid::new_v4().simple());
+        let shared = Ephemeral::redis(&format!("redis://{proxy}"), &prefix)
+            .await
+            .unwrap();
+        (shared, tasks)
+    }
+
+    #[tokio::test]
+    async fn while_redis_is_away_an_unseen_client_is_counted_here() {
+        let (shared, mut proxy) = redis_behind_a_proxy().await;
+        let counters = BatchedCounters::start(shared);
+        assert_eq!(counters.incr("seen", WINDOW).await.unwrap().0, 1);
+
+        proxy.abort_all();
+        while proxy.join_next().await.is_some() {}
+        for n in 1..=3 {
+            let (count, left) = counters.incr("unseen", WINDOW).await.unwrap();
+            assert_eq!(count, n, "counted on this replica");
+            assert!(left <= WINDOW);
+        }
+        assert_eq!(counters.incr("seen", WINDOW).await.unwrap().0, 2);
     }
 
     #[tokio::test]
