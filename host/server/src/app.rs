@@ -109,7 +109,9 @@ impl AppState {
         crate::plugins::builtin::seed(&store, &plugins).await?;
         PluginRegistry::spawn_sync(plugins.clone());
         let check_ins = CheckIns::start(store.clone());
-        let report_store = store.twin_on(crate::cpu_bound::background_runtime());
+        let (_, report_connections) = crate::store::split_connections(config.db_connection_limit);
+        let report_store =
+            store.twin_on(crate::cpu_bound::background_runtime(), report_connections);
         Ok(AppState(Arc::new(AppInner {
             config,
             store,

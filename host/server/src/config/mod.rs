@@ -54,6 +54,8 @@ pub struct Config {
     pub database_url: String,
     pub pm_db_conn_max_attempts: u32,
     pub pm_db_conn_wait_interval: u64,
+    /// Database connections per server process: three quarters for requests, a quarter for
+    /// report ingest (`store::split_connections`).
     pub db_connection_limit: u32,
     pub db_pool_timeout: u64,
     pub db_idle_timeout: u64,

@@ -119,6 +119,15 @@ macro_rules! in_tx {
     };
 }
 
+/// `DB_CONNECTION_LIMIT` (connections per server process) split between the general pool and
+/// report ingest's ([`Store::twin_on`]): a quarter for reports, at least one each. A report holds
+/// a connection only while its snapshot is read and its transaction runs, on SQLite one report
+/// at a time.
+pub fn split_connections(limit: u32) -> (u32, u32) {
+    let reports = (limit / 4).max(1);
+    (limit.saturating_sub(reports).max(1), reports)
+}
+
 /// Timestamps are kept at microsecond precision so both engines store and return equal values.
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
@@ -192,8 +201,9 @@ impl Store {
                 .pragma("cache_size", "-32768")
                 // Checkpoints run in the background (`checkpoint_wal`), not inside a writer's commit.
                 .pragma("wal_autocheckpoint", "0");
+            let (general, _) = split_connections(config.db_connection_limit);
             let pool = SqlitePoolOptions::new()
-                .max_connections(config.db_connection_limit.clamp(1, 16))
+                .max_connections(general.min(16))
                 .acquire_timeout(Duration::from_secs(config.db_pool_timeout))
                 .connect_with(options)
                 .await?;
@@ -201,8 +211,9 @@ impl Store {
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options: PgConnectOptions = url.parse()?;
+            let (general, _) = split_connections(config.db_connection_limit);
             let pool = PgPoolOptions::new()
-                .max_connections(config.db_connection_limit.max(1))
+                .max_connections(general)
                 .acquire_timeout(Duration::from_secs(config.db_pool_timeout))
                 .idle_timeout(Duration::from_secs(config.db_idle_timeout))
                 .max_lifetime(Duration::from_secs(config.db_max_lifetime))
@@ -224,25 +235,27 @@ impl Store {
         }
     }
 
-    /// The same database through a second pool, opened on `runtime`, whose connections are
-    /// opened by and belong to that runtime's tasks (their sockets are driven by its reactor; on
-    /// SQLite their worker threads are spawned by, and take the scheduling policy of, its
-    /// threads). It shares this store's SQLite write turn and read cache, and takes the same
-    /// pool settings. Report ingest uses one on the background runtime: a connection shared
-    /// between the two runtimes would wake its normal-priority users through a background
-    /// thread.
-    pub fn twin_on(&self, runtime: &tokio::runtime::Handle) -> Store {
+    /// The same database through a second pool of up to `max_connections`, opened on
+    /// `runtime`, whose connections are opened by and belong to that runtime's tasks (their
+    /// sockets are driven by its reactor; on SQLite their worker threads are spawned by, and
+    /// take the scheduling policy of, its threads). It shares this store's SQLite write turn and
+    /// read cache, and its other pool settings. Report ingest uses one on the background runtime:
+    /// a connection shared between the two runtimes would wake its normal-priority users
+    /// through a background thread.
+    pub fn twin_on(&self, runtime: &tokio::runtime::Handle, max_connections: u32) -> Store {
         // The pool's maintenance task is spawned on the runtime entered here.
         let _inside = runtime.enter();
         let pool = match &self.pool {
             Pool::Sqlite(pool) => Pool::Sqlite(
                 pool.options()
                     .clone()
+                    .max_connections(max_connections)
                     .connect_lazy_with((*pool.connect_options()).clone()),
             ),
             Pool::Postgres(pool) => Pool::Postgres(
                 pool.options()
                     .clone()
+                    .max_connections(max_connections)
                     .connect_lazy_with((*pool.connect_options()).clone()),
             ),
         };
@@ -369,6 +382,14 @@ mod tests {
         assert_eq!(found.as_deref(), Some("committed"));
     }
 
+    #[test]
+    fn the_connection_limit_is_split_with_at_least_one_each() {
+        assert_eq!(split_connections(30), (23, 7));
+        assert_eq!(split_connections(4), (3, 1));
+        assert_eq!(split_connections(1), (1, 1));
+        assert_eq!(split_connections(0), (1, 1));
+    }
+
     /// A twin on the background runtime writes to the same database, and on SQLite waits for
     /// the same write turn as the store it was made from.
     #[tokio::test]
@@ -379,7 +400,7 @@ mod tests {
             ..Config::default()
         };
         let store = Store::connect(&config).await.unwrap();
-        let twin = store.twin_on(crate::cpu_bound::background_runtime());
+        let twin = store.twin_on(crate::cpu_bound::background_runtime(), 2);
         exec!(store, |db| sqlx::query("CREATE TABLE marker (value TEXT)")
             .execute(db)
             .await)
