@@ -13,9 +13,8 @@
 //! database driver work (sending a report's rows, receiving a host's stored packages) leaves the
 //! async workers as well as its decoding (docs/benchmarks.md, twelfth session).
 
-use std::sync::OnceLock;
-
 use std::future::Future;
+use std::sync::OnceLock;
 
 use tokio::runtime::{Builder, Handle, Runtime};
 use tokio::sync::Semaphore;
