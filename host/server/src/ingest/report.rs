@@ -47,10 +47,10 @@ fn decode(bytes: &[u8]) -> Result<(ReportPayload, Interfaces), &'static str> {
     Ok((payload, interfaces))
 }
 
-/// Decoding and validating a 2,000-package report is milliseconds of CPU that would otherwise
-/// hold up the check-ins sharing the async workers. One report per CPU at a time: a burst of
-/// 1,000 decoded together on as many blocking threads left the server at 1.7 GB and starved the
-/// writer they were all waiting for.
+/// Decoding and validating a 2,000-package report is milliseconds of CPU; run as a job, it leaves
+/// the background runtime's workers free to drive other reports' queries. One report per CPU at
+/// a time: a burst of 1,000 decoded together on as many blocking threads left the server at
+/// 1.7 GB and starved the writer they were all waiting for.
 static DECODING: CpuBound = CpuBound::background();
 
 /// Reports read and held at once. The rest wait unread, their bodies in the kernel's socket

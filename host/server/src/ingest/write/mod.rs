@@ -167,7 +167,7 @@ struct PackageChanges {
 }
 
 /// Comparing thousands of packages with the stored rows is a millisecond of CPU that would hold
-/// up the check-ins sharing the async worker.
+/// up the other reports' queries on the background runtime's workers.
 static COMPARING: CpuBound = CpuBound::background();
 
 /// The package changes, worked out on a CPU thread; `None` when the report writes no packages.

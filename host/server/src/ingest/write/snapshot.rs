@@ -150,7 +150,7 @@ pub async fn read(
         if let Some(packages) = packages {
             // The host's rows with their catalogue rows in one read; then the catalogue rows of
             // names the host does not have yet (none in most reports). Both the maps and those
-            // names are worked out where the rows are decoded, off the async workers.
+            // names are worked out in the job that decodes the rows.
             let packages = Arc::clone(packages);
             let unseen;
             (snapshot.catalogue, snapshot.host_packages, unseen) = HOST_PACKAGES
