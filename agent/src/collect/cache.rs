@@ -57,9 +57,9 @@ impl PluginCache {
         }
     }
 
-    /// Deletes compiled components of plugins no longer at hand (their file names start with
-    /// the component's SHA-256), so replaced versions do not pile up.
-    pub fn prune_compiled(&self, keep: &[&str]) {
+    /// Deletes every compiled component but those of the components in `keep` (by SHA-256,
+    /// which starts their file names).
+    pub fn prune_compiled(&self, keep: &[String]) {
         let Ok(entries) = std::fs::read_dir(self.dir.join("compiled")) else {
             return;
         };
@@ -89,8 +89,8 @@ impl PluginCache {
         }
     }
 
-    /// Every verified copy, by id.
-    pub fn packages(&self) -> Vec<PluginPackage> {
+    /// The ids of the copies held, sorted; each is verified only when read ([`Self::get`]).
+    pub fn ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = std::fs::read_dir(&self.dir)
             .map(|entries| {
                 entries
@@ -101,7 +101,7 @@ impl PluginCache {
             })
             .unwrap_or_default();
         ids.sort();
-        ids.iter().filter_map(|id| self.get(id)).collect()
+        ids
     }
 
     /// Keeps `package` (already verified) as the copy of its id.

@@ -24,6 +24,7 @@ use patchmon_runtime::{
 };
 
 use cache::PluginCache;
+use embedded::Embedded;
 
 /// Where a running plugin came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,6 +106,9 @@ pub fn runtime(compiled: Option<std::path::PathBuf>) -> Result<Runtime, RuntimeE
     Runtime::new(RuntimeConfig {
         cache_dir: compiled,
         max_concurrent_calls: 1,
+        // The first run of a plugin version compiles it; one thread keeps that peak under the
+        // agent's memory budget (docs/benchmarks.md).
+        parallel_compilation: false,
         // Collections take seconds to minutes; a coarse tick keeps the deadline thread idle.
         epoch_tick: Duration::from_millis(100),
         max_output_bytes: BIG,
@@ -116,32 +120,36 @@ pub fn runtime(compiled: Option<std::path::PathBuf>) -> Result<Runtime, RuntimeE
     })
 }
 
-/// One collector id with the copies that could run it, the server's first.
+/// One collector id with the copies that could run it, the server's first. Neither copy is
+/// read until detection reaches it: a component is a few hundred kilobytes, and an agent's
+/// memory budget has room for the one it runs, not for all of them.
 struct Candidate {
     id: String,
-    server: Option<PluginPackage>,
-    embedded: Option<PluginPackage>,
+    /// The plugin cache holds the server's copy.
+    cached: bool,
+    embedded: Option<Embedded>,
 }
 
 impl Candidate {
-    /// The server's copy when it loads, else the embedded one.
-    fn load(&self, runtime: &Runtime) -> Option<Collector> {
-        if let Some(package) = &self.server {
-            match Collector::load_granted(runtime, package, Origin::Server) {
-                Ok(collector) => return Some(collector),
+    /// The server's copy when it verifies and loads, else the embedded one, with the digest of
+    /// the component that loaded.
+    fn load(&self, runtime: &Runtime, cache: &PluginCache) -> Option<(Collector, String)> {
+        if let Some(package) = self.cached.then(|| cache.get(&self.id)).flatten() {
+            match Collector::load_granted(runtime, &package, Origin::Server) {
+                Ok(collector) => return Some((collector, package.manifest.wasm_sha256)),
                 Err(err) => {
                     tracing::warn!(collector = %self.id, error = %err, "the server's copy does not load; using the embedded one")
                 }
             }
         }
-        let package = self.embedded.as_ref()?;
-        match Collector::load_granted(runtime, package, Origin::Embedded) {
-            Ok(collector) => Some(collector),
-            Err(err) => {
-                tracing::error!(collector = %self.id, error = %err, "embedded collector does not load");
-                None
-            }
-        }
+        let loaded = self.embedded.as_ref()?.package().and_then(|package| {
+            let collector = Collector::load_granted(runtime, &package, Origin::Embedded)
+                .map_err(|e| e.to_string())?;
+            Ok((collector, package.manifest.wasm_sha256))
+        });
+        loaded
+            .inspect_err(|err| tracing::error!(collector = %self.id, error = %err, "embedded collector does not load"))
+            .ok()
     }
 }
 
@@ -149,6 +157,7 @@ impl Candidate {
 /// detection reaches it: a Debian host never compiles the rpm collectors.
 pub struct Collectors {
     runtime: Runtime,
+    cache: PluginCache,
     candidates: Vec<Candidate>,
 }
 
@@ -156,37 +165,27 @@ impl Collectors {
     /// The embedded collectors in their order, each replaced by the server's verified copy
     /// where the cache has one, then collectors only the server has, by id.
     pub fn new(cache: &PluginCache) -> Result<Collectors, RuntimeError> {
-        let mut cached = cache.packages();
-        let mut candidates: Vec<Candidate> = embedded::packages()
-            .into_iter()
-            .map(|package| {
-                let id = package.manifest.id.clone();
-                let server = cached
-                    .iter()
-                    .position(|c| c.manifest.id == id)
-                    .map(|at| cached.remove(at));
-                Candidate {
-                    id,
-                    server,
-                    embedded: Some(package),
-                }
+        let ids = cache.ids();
+        let mut candidates: Vec<Candidate> = embedded::all()
+            .map(|embedded| Candidate {
+                id: embedded.id.to_string(),
+                cached: ids.iter().any(|id| id == embedded.id),
+                embedded: Some(embedded),
             })
             .collect();
-        cached.sort_by(|a, b| a.manifest.id.cmp(&b.manifest.id));
-        candidates.extend(cached.into_iter().map(|package| Candidate {
-            id: package.manifest.id.clone(),
-            server: Some(package),
-            embedded: None,
-        }));
-        let shas: Vec<&str> = candidates
-            .iter()
-            .flat_map(|c| [&c.server, &c.embedded])
-            .flatten()
-            .map(|p| p.manifest.wasm_sha256.as_str())
+        let server_only: Vec<Candidate> = ids
+            .into_iter()
+            .filter(|id| !candidates.iter().any(|c| &c.id == id))
+            .map(|id| Candidate {
+                id,
+                cached: true,
+                embedded: None,
+            })
             .collect();
-        cache.prune_compiled(&shas);
+        candidates.extend(server_only);
         Ok(Collectors {
             runtime: runtime(cache.compiled_dir())?,
+            cache: cache.clone(),
             candidates,
         })
     }
@@ -194,17 +193,36 @@ impl Collectors {
     /// Loads the collector `id`.
     #[cfg(test)]
     pub fn get(&self, id: &str) -> Option<Collector> {
-        self.candidates
-            .iter()
-            .find(|c| c.id == id)?
-            .load(&self.runtime)
+        let candidate = self.candidates.iter().find(|c| c.id == id)?;
+        Some(candidate.load(&self.runtime, &self.cache)?.0)
     }
 
-    /// The first collector that applies to this host.
+    /// The first collector that applies to this host. Compiled components other than those
+    /// loaded on the way are deleted, so replaced versions do not pile up.
     pub fn detect(&self, facts: &HostFacts) -> Option<Collector> {
-        self.candidates
+        let mut loaded = Vec::new();
+        let found = self
+            .candidates
             .iter()
-            .filter_map(|c| c.load(&self.runtime))
-            .find(|c| c.detect(facts))
+            .filter_map(|c| c.load(&self.runtime, &self.cache))
+            .find_map(|(collector, sha256)| {
+                release_freed_memory();
+                let applies = collector.detect(facts);
+                loaded.push(sha256);
+                applies.then_some(collector)
+            });
+        self.cache.prune_compiled(&loaded);
+        found
+    }
+}
+
+/// Hands the allocator's free pages back to the system. A plugin's first load compiles it, and
+/// glibc would otherwise keep the compiler's freed working memory (several megabytes) mapped
+/// under everything the plugin and the collection allocate after it.
+fn release_freed_memory() {
+    // SAFETY: malloc_trim only returns free memory to the kernel; it has no preconditions.
+    #[cfg(target_env = "gnu")]
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

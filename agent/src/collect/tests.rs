@@ -15,10 +15,11 @@ const NOT_BUILT: &str = "run scripts/build-plugins.sh --first-party, then rebuil
 /// The embedded plugin of `manager`.
 pub fn embedded_package(manager: Manager) -> PluginPackage {
     let id = format!("collector-{}", manager.name());
-    embedded::packages()
-        .into_iter()
-        .find(|p| p.manifest.id == id)
+    embedded::all()
+        .find(|e| e.id == id)
         .unwrap_or_else(|| panic!("{id} is not embedded: {NOT_BUILT}"))
+        .package()
+        .unwrap()
 }
 
 /// Grants for exactly what the `manager` collector runs and reads for the system under `root`,
@@ -133,7 +134,7 @@ fn each_manifest_requests_exactly_what_its_plan_runs_and_reads() {
 
 #[test]
 fn the_embedded_plugins_are_the_managers_in_detection_order_and_say_who_they_are() {
-    let packages = embedded::packages();
+    let packages: Vec<PluginPackage> = embedded::all().map(|e| e.package().unwrap()).collect();
     let ids: Vec<&str> = packages.iter().map(|p| p.manifest.id.as_str()).collect();
     let expected: Vec<String> = Manager::ALL
         .iter()
@@ -177,6 +178,11 @@ fn debian() -> patchmon_runtime::types::HostFacts {
 fn apt_collects_this_machines_real_inventory_through_its_plugin() {
     let dir = tempfile::tempdir().unwrap();
     let collectors = Collectors::new(&PluginCache::new(dir.path())).unwrap();
+    let stale = dir
+        .path()
+        .join("compiled")
+        .join(format!("{}-0.cwasm", "0".repeat(64)));
+    std::fs::write(&stale, b"a replaced version's artifact").unwrap();
     let rocky = patchmon_runtime::types::HostFacts {
         os_family: "rhel".into(),
         os_id: "rocky".into(),
@@ -193,10 +199,20 @@ fn apt_collects_this_machines_real_inventory_through_its_plugin() {
     let inventory = collector.collect().unwrap();
     assert_eq!(inventory.installed.len(), dpkg_installed());
     assert!(!inventory.repositories.is_empty());
-    assert!(
-        dir.path().join("compiled").read_dir().unwrap().count() > 0,
-        "the compiled component is cached"
+    let compiled: Vec<String> = dir
+        .path()
+        .join("compiled")
+        .read_dir()
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let apt = embedded_package(Manager::Apt);
+    assert_eq!(
+        compiled.len(),
+        1,
+        "only apt's artifact is kept: {compiled:?}"
     );
+    assert!(compiled[0].starts_with(&apt.manifest.wasm_sha256));
 }
 
 #[test]

@@ -84,20 +84,33 @@ impl ComponentCache {
                 }
             }
         }
-        let component = compile(engine, wasm)?;
-        match component.serialize() {
-            Ok(bytes) => {
-                // Write-then-rename so a concurrent reader never sees half a file.
-                let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-                std::fs::write(&tmp, bytes)?;
-                std::fs::rename(&tmp, path)?;
+        // Compiled straight to bytes, written, then loaded from the file as any later run
+        // does: the compiler's working memory is freed before the code is mapped, and the
+        // running code is the cache file's pages rather than a second, anonymous copy.
+        let bytes = engine.precompile_component(wasm).map_err(invalid)?;
+        // Write-then-rename so a concurrent reader never sees half a file.
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let written = std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, path));
+        match written {
+            Ok(()) => {
+                drop(bytes);
+                // SAFETY: as above; the file was written by this runtime just now.
+                unsafe { Component::deserialize_file(engine, path) }.map_err(invalid)
             }
-            Err(err) => tracing::warn!(error = %err, "could not serialise compiled component"),
+            Err(err) => {
+                tracing::warn!(path = %path.display(), error = %err, "could not cache the compiled component");
+                let _ = std::fs::remove_file(&tmp);
+                // SAFETY: the bytes are this engine's own output of a moment ago.
+                unsafe { Component::deserialize(engine, &bytes) }.map_err(invalid)
+            }
         }
-        Ok(component)
     }
 }
 
 fn compile(engine: &Engine, wasm: &[u8]) -> Result<Component> {
-    Component::new(engine, wasm).map_err(|err| RuntimeError::InvalidComponent(format!("{err:#}")))
+    Component::new(engine, wasm).map_err(invalid)
+}
+
+fn invalid(err: wasmtime::Error) -> RuntimeError {
+    RuntimeError::InvalidComponent(format!("{err:#}"))
 }

@@ -35,6 +35,9 @@ pub struct RuntimeConfig {
     pub epoch_tick: Duration,
     /// Meter fuel, enforcing manifests' `limits.fuel` (costs some speed).
     pub fuel_metering: bool,
+    /// Compile a component's functions on every core. Faster, but each compiling thread holds
+    /// Cranelift's working memory at once: a host agent compiles on one thread to keep its peak low.
+    pub parallel_compilation: bool,
     /// Largest value a plugin call may return.
     pub max_output_bytes: usize,
     /// Caps inside capability calls.
@@ -51,6 +54,7 @@ impl Default for RuntimeConfig {
             max_memory_mib: 256,
             epoch_tick: Duration::from_millis(10),
             fuel_metering: false,
+            parallel_compilation: true,
             max_output_bytes: 4 * 1024 * 1024,
             capability_limits: CapabilityLimits::default(),
             services: HostServices::default(),
@@ -104,6 +108,7 @@ impl Runtime {
             .wasm_component_model(true)
             .epoch_interruption(true)
             .consume_fuel(config.fuel_metering)
+            .parallel_compilation(config.parallel_compilation)
             .allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
         let engine = Engine::new(&engine_config).map_err(setup)?;
         let mut linker = Linker::new(&engine);

@@ -229,8 +229,13 @@ fn compiled_components_are_cached_on_disk() {
     };
     let package = package("notifier-webhook");
     {
+        // The first load compiles, writes the artifact and runs from it.
         let runtime = Runtime::new(config.clone()).unwrap();
-        runtime.load_notifier(&package).unwrap();
+        let webhook = runtime.load_notifier(&package).unwrap();
+        assert_eq!(
+            webhook.info(&PluginSettings::default()).unwrap().name,
+            "Webhook"
+        );
     }
     let entries: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -245,4 +250,24 @@ fn compiled_components_are_cached_on_disk() {
         webhook.info(&PluginSettings::default()).unwrap().name,
         "Webhook"
     );
+}
+
+#[test]
+fn a_compiled_component_that_cannot_be_cached_still_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache_dir = dir.path().join("compiled");
+    let runtime = Runtime::new(RuntimeConfig {
+        cache_dir: Some(cache_dir.clone()),
+        ..RuntimeConfig::default()
+    })
+    .unwrap();
+    // The directory goes away and a file takes its place: nothing can be written under it.
+    std::fs::remove_dir(&cache_dir).unwrap();
+    std::fs::write(&cache_dir, b"not a directory").unwrap();
+    let webhook = runtime.load_notifier(&package("notifier-webhook")).unwrap();
+    assert_eq!(
+        webhook.info(&PluginSettings::default()).unwrap().name,
+        "Webhook"
+    );
+    assert_eq!(std::fs::read(&cache_dir).unwrap(), b"not a directory");
 }
