@@ -1,6 +1,6 @@
 //! The collector plugins compiled into this binary (see `build.rs`).
 
-use patchmon_runtime::PluginPackage;
+use patchmon_runtime::{PluginPackage, RuntimeError};
 
 /// `(directory name, plugin.toml, plugin.wasm)` of every embedded collector, in detection order.
 /// The directory name is the plugin's id.
@@ -25,11 +25,13 @@ pub fn all() -> impl Iterator<Item = Embedded> {
 impl Embedded {
     /// The package, its component digest pinned. Made only when the collector is loaded, so
     /// the components of package managers this host does not have are never copied or hashed.
-    pub fn package(&self) -> Result<PluginPackage, String> {
-        let package =
-            PluginPackage::pack(self.toml, self.wasm.to_vec()).map_err(|e| e.to_string())?;
+    pub fn package(&self) -> Result<PluginPackage, RuntimeError> {
+        let package = PluginPackage::pack(self.toml, self.wasm.to_vec())?;
         if package.manifest.id != self.id {
-            return Err(format!("its manifest names it {}", package.manifest.id));
+            return Err(RuntimeError::InvalidPackage(format!(
+                "its manifest names it {}",
+                package.manifest.id
+            )));
         }
         Ok(package)
     }

@@ -131,25 +131,24 @@ struct Candidate {
 }
 
 impl Candidate {
-    /// The server's copy when it verifies and loads, else the embedded one, with the digest of
-    /// the component that loaded.
-    fn load(&self, runtime: &Runtime, cache: &PluginCache) -> Option<(Collector, String)> {
+    /// The server's copy when it verifies and loads, else the embedded one.
+    fn load(&self, runtime: &Runtime, cache: &PluginCache) -> Option<Collector> {
         if let Some(package) = self.cached.then(|| cache.get(&self.id)).flatten() {
             match Collector::load_granted(runtime, &package, Origin::Server) {
-                Ok(collector) => return Some((collector, package.manifest.wasm_sha256)),
+                Ok(collector) => return Some(collector),
                 Err(err) => {
                     tracing::warn!(collector = %self.id, error = %err, "the server's copy does not load; using the embedded one")
                 }
             }
         }
-        let loaded = self.embedded.as_ref()?.package().and_then(|package| {
-            let collector = Collector::load_granted(runtime, &package, Origin::Embedded)
-                .map_err(|e| e.to_string())?;
-            Ok((collector, package.manifest.wasm_sha256))
-        });
-        loaded
-            .inspect_err(|err| tracing::error!(collector = %self.id, error = %err, "embedded collector does not load"))
-            .ok()
+        let package = self.embedded.as_ref()?.package();
+        match package.and_then(|p| Collector::load_granted(runtime, &p, Origin::Embedded)) {
+            Ok(collector) => Some(collector),
+            Err(err) => {
+                tracing::error!(collector = %self.id, error = %err, "embedded collector does not load");
+                None
+            }
+        }
     }
 }
 
@@ -193,8 +192,10 @@ impl Collectors {
     /// Loads the collector `id`.
     #[cfg(test)]
     pub fn get(&self, id: &str) -> Option<Collector> {
-        let candidate = self.candidates.iter().find(|c| c.id == id)?;
-        Some(candidate.load(&self.runtime, &self.cache)?.0)
+        self.candidates
+            .iter()
+            .find(|c| c.id == id)?
+            .load(&self.runtime, &self.cache)
     }
 
     /// The first collector that applies to this host. Compiled components other than those
@@ -205,11 +206,10 @@ impl Collectors {
             .candidates
             .iter()
             .filter_map(|c| c.load(&self.runtime, &self.cache))
-            .find_map(|(collector, sha256)| {
+            .find(|collector| {
                 release_freed_memory();
-                let applies = collector.detect(facts);
-                loaded.push(sha256);
-                applies.then_some(collector)
+                loaded.push(collector.plugin.manifest().wasm_sha256.clone());
+                collector.detect(facts)
             });
         self.cache.prune_compiled(&loaded);
         found
